@@ -1,0 +1,33 @@
+import t from 'tap';
+import { createClickHouse, describeTarget, ensureDatabase, serverClientConfig } from '../src/index.js';
+
+t.test('embedded chDB: create, insert with bound parameters, select', async (t) => {
+  const dataDir = t.testdir();
+  const ch = createClickHouse({ dataDir, database: 'th_test' });
+  t.teardown(() => ch.close());
+  await ensureDatabase(ch, 'th_test');
+  await ch.command({ query: 'CREATE TABLE IF NOT EXISTS th_test.t (ts DateTime64(9), id String, n UInt32) ENGINE = MergeTree ORDER BY (ts, id)' });
+  await ch.insert({ table: 'th_test.t', values: [{ ts: '2025-11-28 22:00:00.123456789', id: 'a', n: 1 }, { ts: '2025-11-28 22:00:01.000000001', id: "b'; DROP TABLE th_test.t; --", n: 2 }], format: 'JSONEachRow' });
+  const rs = await ch.query({ query: 'SELECT id, n, toUnixTimestamp64Nano(ts) AS ns FROM th_test.t WHERE id = {id:String}', query_params: { id: "b'; DROP TABLE th_test.t; --" }, format: 'JSONEachRow' });
+  const rows = await rs.json<{ id: string; n: number; ns: string }>();
+  t.same(rows, [{ id: "b'; DROP TABLE th_test.t; --", n: 2, ns: '1764367201000000001' }], 'bound parameter matches literally; nanoseconds kept');
+  const all = await (await ch.query({ query: 'SELECT count() AS c FROM th_test.t', format: 'JSONEachRow' })).json<{ c: string }>();
+  t.equal(Number(all[0]!.c), 2, 'the table is still there with both rows');
+  t.same(describeTarget({ dataDir, database: 'x' }).kind, 'embedded');
+});
+
+t.test('a server URL configures the HTTP client, credentials out of the URL and out of logs', async (t) => {
+  const cfg = serverClientConfig({ url: 'https://alice:s%40cret@ch.example.internal:8443/audit', dataDir: '/nowhere', database: 'tracehound' });
+  t.match(cfg, { url: 'https://ch.example.internal:8443', username: 'alice', password: 's@cret', database: 'audit' });
+  const plain = serverClientConfig({ url: 'http://127.0.0.1:8123', dataDir: '/nowhere', database: 'tracehound' });
+  t.match(plain, { url: 'http://127.0.0.1:8123', username: 'default', password: '', database: 'tracehound' });
+  t.same(describeTarget({ url: 'https://alice:pw@ch:8443/audit', dataDir: '', database: '' }), { kind: 'server', where: 'https://ch:8443/audit' });
+  t.throws(() => serverClientConfig({ url: 'ch:8123', dataDir: '', database: '' }), { code: 'TH_ERR_CONFIG', message: /TRACEHOUND_CLICKHOUSE_URL/ });
+  t.throws(() => serverClientConfig({ url: 'ftp://ch', dataDir: '', database: '' }), { code: 'TH_ERR_CONFIG' });
+});
+
+t.test('a bad database name is refused before it reaches SQL', async (t) => {
+  const ch = createClickHouse({ dataDir: t.testdir(), database: 'x' });
+  t.teardown(() => ch.close());
+  await t.rejects(ensureDatabase(ch, 'x; DROP'), { code: 'TH_ERR_CONFIG' });
+});

@@ -1,0 +1,123 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { TracehoundError, errorMessage, isTracehoundError } from '@tracehound/errors';
+import type { Logger } from '@tracehound/logging';
+import { counter } from '@tracehound/metrics';
+import { deadLetterMessage } from './dead-letter.js';
+import type { BatchingProducer } from './producer.js';
+
+export interface ConsumedRecord<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: T;
+  headers: KafkaMessage['headers'];
+  /** ms since epoch, as Kafka stores it */
+  timestamp: string;
+  /** The original message, for dead-lettering after decode. */
+  raw: KafkaMessage;
+}
+
+export interface BatchContext {
+  /** Sends one record of this batch to the dead-letter topic instead of failing the batch. */
+  deadLetter(record: ConsumedRecord<unknown>, code: string, reason: string): void;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+}
+
+export type Decoder<T> = (msg: KafkaMessage, topic: string) => T | Promise<T>;
+export type BatchHandler<T> = (records: ConsumedRecord<T>[], ctx: BatchContext) => Promise<void>;
+
+export interface BatchConsumerOptions<T> {
+  groupId: string;
+  topics: string[];
+  decode: Decoder<T>;
+  handle: BatchHandler<T>;
+  /** Where undecodable or rejected records go, with the reason in headers. */
+  deadLetter: { producer: BatchingProducer; topic: string };
+  logger: Logger;
+  fromBeginning?: boolean;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+}
+
+const consumed = counter({ name: 'tracehound_kafka_consumed_total', help: 'Records handled and committed', labelNames: ['group', 'topic'] });
+const deadLettered = counter({ name: 'tracehound_kafka_deadlettered_total', help: 'Records sent to the dead-letter topic', labelNames: ['group', 'topic', 'code'] });
+const batchFailures = counter({ name: 'tracehound_kafka_batch_failures_total', help: 'Batches whose handler failed; they are re-delivered', labelNames: ['group', 'topic'] });
+
+/**
+ * A consumer group member that hands decoded batches to a handler and commits a partition's
+ * offset only after the handler and any dead-letter writes have succeeded. A handler failure
+ * leaves the offset where it was, so the batch is delivered again: at-least-once, never lost.
+ */
+export class BatchConsumer<T> {
+  private readonly consumer: Consumer;
+
+  constructor(kafka: Kafka, private readonly o: BatchConsumerOptions<T>) {
+    this.consumer = kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  get raw(): Consumer {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
+    } catch (cause) {
+      throw new TracehoundError('TH_ERR_UNREACHABLE', `consumer ${this.o.groupId} could not subscribe to ${this.o.topics.join(', ')}: ${errorMessage(cause)}`, { cause });
+    }
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    if (batch.messages.length === 0) return;
+    const records: ConsumedRecord<T>[] = [];
+    const dead: Array<{ msg: KafkaMessage; code: string; reason: string }> = [];
+    for (const msg of batch.messages) {
+      try {
+        const value = await this.o.decode(msg, batch.topic);
+        records.push({ topic: batch.topic, partition: batch.partition, offset: msg.offset, key: msg.key, value, headers: msg.headers, timestamp: msg.timestamp, raw: msg });
+      } catch (err) {
+        if (isTracehoundError(err) && err.retriable) throw err; // e.g. registry unreachable: retry the batch, do not dead-letter
+        dead.push({ msg, code: isTracehoundError(err) ? err.code : 'TH_ERR_DECODE', reason: errorMessage(err) });
+      }
+    }
+    const ctx: BatchContext = {
+      deadLetter: (r, code, reason) => dead.push({ msg: r.raw, code, reason }),
+      heartbeat: p.heartbeat,
+      isRunning: p.isRunning,
+    };
+    try {
+      if (records.length) await this.o.handle(records, ctx);
+      if (dead.length) {
+        const src = { topic: batch.topic, partition: batch.partition, group: this.o.groupId };
+        await this.o.deadLetter.producer.send(this.o.deadLetter.topic, dead.map((d) => deadLetterMessage(d.msg, src, d.code, d.reason)));
+        for (const d of dead) {
+          deadLettered.inc({ group: this.o.groupId, topic: batch.topic, code: d.code });
+          this.o.logger.warn({ topic: batch.topic, partition: batch.partition, offset: d.msg.offset, code: d.code, reason: d.reason }, 'record sent to dead-letter topic');
+        }
+      }
+    } catch (err) {
+      batchFailures.inc({ group: this.o.groupId, topic: batch.topic });
+      this.o.logger.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset() }, 'batch failed; it will be delivered again');
+      throw err;
+    }
+    const last = batch.lastOffset();
+    p.resolveOffset(last);
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    consumed.inc({ group: this.o.groupId, topic: batch.topic }, records.length);
+    await p.heartbeat();
+  }
+}
