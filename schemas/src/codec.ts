@@ -40,11 +40,11 @@ export class RecordCodec<N extends RecordName> {
     this.type = avroType(name);
   }
 
-  /** Registers this build's schema under `subject` with BACKWARD compatibility; returns its id. */
+  /** Registers this build's schema under `subject` with FULL compatibility (new readers read old data and old readers, such as SIEMs, read new data); returns its id. */
   async register(subject: string): Promise<number> {
     const schema = JSON.stringify(composeSchema(this.name));
     try {
-      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD });
+      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.FULL });
       this.writerId = id;
       this.readers.set(id, (body) => this.type.fromBuffer(body) as RecordTypes[N]);
       return id;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { TracehoundError } from '@tracehound/errors';
 
 export type { ClickHouseClient };
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
 export interface ClickHouseOptions {
   /** http(s) URL of a ClickHouse server; unset means embedded chDB. */
@@ -65,7 +66,10 @@ export function createClickHouse(o: ClickHouseOptions): ClickHouseClient {
   if (o.url) return createClient(serverClientConfig(o));
   const path = describeTarget(o).where;
   mkdirSync(path, { recursive: true });
-  return createClient({ connection: createChdbConnection({ path }) });
+  // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now
+  // bundles under its own path: the shapes are the same, the declarations are not shared.
+  const connection = createChdbConnection({ path }) as unknown as ClientConnection;
+  return createClient({ connection });
 }
 
 /** Creates the database if needed; tables are qualified with it by the migrations. */
