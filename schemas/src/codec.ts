@@ -15,7 +15,8 @@ export interface RecordTypes {
 }
 
 export function createRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url, clientId: 'tracehound' }, { [SchemaType.AVRO]: AVRO_OPTIONS });
+  // Retries are ours (start-up backoff, batch re-delivery); the client's own would hide outages.
+  return new SchemaRegistry({ host: url, clientId: 'tracehound', retry: { retries: 0 } }, { [SchemaType.AVRO]: AVRO_OPTIONS });
 }
 
 /** The schema id in a Confluent-framed value, or a TH_ERR_DECODE naming what is wrong. */
@@ -121,9 +122,15 @@ export class RecordCodec<N extends RecordName> {
   }
 }
 
+/** The registry client reports connection failures as HTTP 400 responses; these are not answers. */
+const NETWORK_FAILURE = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|EPIPE|socket hang up|timeout/i;
+
 /** Registry failures: unreachable is retriable, a refused schema (409/422) is not. */
 export function registryError(what: string, cause: unknown): TracehoundError {
   const status = (cause as { status?: number }).status;
+  if (NETWORK_FAILURE.test(errorMessage(cause))) {
+    return new TracehoundError('TH_ERR_UNREACHABLE', `${what}: registry not reachable: ${errorMessage(cause)}`, { cause });
+  }
   if (status === 409 || status === 422) {
     return new TracehoundError('TH_ERR_SCHEMA', `${what}: the registry refused the schema (${status}): ${errorMessage(cause)}`, { cause, details: { status } });
   }

@@ -4,3 +4,4 @@ export { AVRO_OPTIONS, NanosType, RECORD_NAMES, avroType, type RecordName } from
 export { RecordCodec, createRegistry, readSchemaId, registryError, type RecordTypes } from './codec.js';
 export { generateTypes } from './codegen.js';
 export { sampleAlert, sampleEnrichedEvent, sampleEvent, sampleProcess } from './samples.js';
+export { registerWithRetry } from './register.js';

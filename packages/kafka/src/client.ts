@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
+import kafkajs, { type Kafka as KafkaClient, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@tracehound/logging';
 import { registerCompression } from './compression.js';
 
@@ -11,6 +11,9 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
 }
 
+// kafkajs is CommonJS whose named exports Node cannot detect statically.
+const { Kafka, logLevel } = kafkajs;
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
@@ -19,7 +22,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /** A kafkajs client that logs through pino and knows the LZ4 codec. */
-export function createKafka(o: KafkaClientOptions): Kafka {
+export function createKafka(o: KafkaClientOptions): KafkaClient {
   registerCompression();
   const log = o.logger.child({ component: 'kafkajs' });
   return new Kafka({

@@ -5,3 +5,4 @@ export { BatchConsumer, type BatchConsumerOptions, type BatchContext, type Batch
 export { DLQ_HEADERS, deadLetterMessage, type DeadLetterSource } from './dead-letter.js';
 export { TOPICS, provisionTopics, specOf, topicName, valueSubject, type ProvisionOptions, type TopicId, type TopicSpec } from './topics.js';
 export { avroDecoder } from './avro-decoder.js';
+export { waitForKafka } from './startup.js';
