@@ -1,0 +1,2 @@
+export { startOpsServer, type OpsServerOptions } from './ops-server.js';
+export { runMain, type Closable } from './run-main.js';
