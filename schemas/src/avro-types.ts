@@ -35,6 +35,8 @@ export class NanosType extends avro.types.LogicalType {
     if (typeof v === 'bigint') return v;
     // Whole numbers are accepted on write, e.g. Date.now() * 1e6 when precision is not at stake.
     if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+    // Decimal strings are how JSON carries nanoseconds (see json.ts).
+    if (typeof v === 'string' && /^-?[0-9]{1,19}$/.test(v)) return BigInt(v);
     return undefined;
   }
   protected override _resolve(type: avro.Type): ((v: unknown) => unknown) | undefined {

@@ -5,3 +5,4 @@ export { RecordCodec, createRegistry, readSchemaId, registryError, type RecordTy
 export { generateTypes } from './codegen.js';
 export { sampleAlert, sampleEnrichedEvent, sampleEvent, sampleProcess } from './samples.js';
 export { registerWithRetry } from './register.js';
+export { fromJson, toJson, toPlain } from './json.js';
