@@ -1,0 +1,73 @@
+import { counter, gauge } from '@tracehound/metrics';
+import type { AgentStats, EventKind } from '@tracehound/schemas';
+
+const events = counter({ name: 'tracehound_agent_events_total', help: 'Events read from the kernel, by kind', labelNames: ['kind'] });
+const kernelDrops = counter({ name: 'tracehound_agent_kernel_drops_total', help: 'Events the kernel could not queue (ring buffer full), by kind', labelNames: ['kind'] });
+const decodeErrors = counter({ name: 'tracehound_agent_decode_errors_total', help: 'Loader records that were malformed or short and were skipped' });
+const spoolDrops = counter({ name: 'tracehound_agent_spool_drops_total', help: 'Events dropped because the disk spool was full' });
+const loaderRestarts = counter({ name: 'tracehound_agent_loader_restarts_total', help: 'Times the BPF loader died and was restarted' });
+const spoolRecords = gauge({ name: 'tracehound_agent_spool_records', help: 'Events waiting in the disk spool' });
+const spoolBytes = gauge({ name: 'tracehound_agent_spool_bytes', help: 'Bytes used by the disk spool' });
+
+/**
+ * Counts for one stats interval and for the process lifetime (Prometheus). Each interval ends
+ * with an agent_stats event, so drops are visible in Kafka and storage, not only in metrics.
+ */
+export class AgentCounters {
+  private byKind = new Map<string, number>();
+  private dropsByKind = new Map<string, number>();
+  private decodeErrors = 0;
+  private restarts = 0;
+  private spoolDropsSeen = 0;
+  private intervalStart = Date.now();
+
+  event(kind: EventKind): void {
+    this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
+    events.inc({ kind });
+  }
+
+  /** Kernel drop counts are cumulative in the loader; pass the delta since the last report. */
+  kernelDrops(kind: string, delta: number): void {
+    if (delta <= 0) return;
+    this.dropsByKind.set(kind, (this.dropsByKind.get(kind) ?? 0) + delta);
+    kernelDrops.inc({ kind }, delta);
+  }
+
+  decodeError(): void {
+    this.decodeErrors++;
+    decodeErrors.inc();
+  }
+
+  loaderRestart(): void {
+    this.restarts++;
+    loaderRestarts.inc();
+  }
+
+  /** Closes the interval: the agent_stats block, and counters reset for the next one. */
+  snapshot(spool: { records: number; bytes: number; dropped: number }): AgentStats {
+    const now = Date.now();
+    const newSpoolDrops = spool.dropped - this.spoolDropsSeen;
+    this.spoolDropsSeen = spool.dropped;
+    if (newSpoolDrops > 0) spoolDrops.inc(newSpoolDrops);
+    spoolRecords.set(spool.records);
+    spoolBytes.set(spool.bytes);
+    const drops = [...this.dropsByKind.values()].reduce((a, b) => a + b, 0);
+    const stats: AgentStats = {
+      interval_ms: now - this.intervalStart,
+      events_by_kind: Object.fromEntries(this.byKind),
+      kernel_drops_by_kind: Object.fromEntries(this.dropsByKind),
+      kernel_drops: drops,
+      decode_errors: this.decodeErrors,
+      spool_records: spool.records,
+      spool_bytes: spool.bytes,
+      spool_drops: newSpoolDrops,
+      loader_restarts: this.restarts,
+    };
+    this.byKind = new Map();
+    this.dropsByKind = new Map();
+    this.decodeErrors = 0;
+    this.restarts = 0;
+    this.intervalStart = now;
+    return stats;
+  }
+}
