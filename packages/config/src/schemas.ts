@@ -47,3 +47,39 @@ export const ClickHouseConfig = Type.Object({
 });
 
 export const CommonConfig = Type.Composite([LogConfig, DataDirConfig, KafkaConfig, RegistryConfig]);
+
+const Port = (name: string, port: number) =>
+  Type.Integer({ default: port, minimum: 1, maximum: 65535, description: `a TCP port on 127.0.0.1 for ${name} (1-65535)` });
+const Heap = (name: string) =>
+  Type.String({ default: '512m', pattern: '^[0-9]+[mMgG]$', description: `the JVM heap limit of ${name}, a number followed by m or g`, examples: ['512m'] });
+
+/**
+ * The local stack (`tracehound stack up|down|status`): a Kafka broker and a schema registry run
+ * from Maven Central jars under the data dir. Clients still find them through
+ * TRACEHOUND_KAFKA_BROKERS and TRACEHOUND_REGISTRY_URL: change those too when moving a port.
+ */
+export const StackConfig = Type.Object({
+  TRACEHOUND_CACHE_DIR: Type.Optional(Type.String({ minLength: 1, description: 'a writable directory for downloaded jars; unset means <TRACEHOUND_DATA_DIR>/cache' })),
+  TRACEHOUND_MAVEN_REPO: Type.Optional(Type.String({ minLength: 1, description: "a Maven local repository directory; unset means Maven's own (~/.m2/repository)" })),
+  TRACEHOUND_JAVA: Type.String({ default: 'java', minLength: 1, description: 'the java command (Java 17 or newer), a name on PATH or a path' }),
+  TRACEHOUND_MVN: Type.String({ default: 'mvn', minLength: 1, description: 'the Maven command, a name on PATH or a path' }),
+  TRACEHOUND_KAFKA_VERSION: Type.String({ default: '4.4.0', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', description: 'an Apache Kafka release on Maven Central, major.minor.patch', examples: ['4.4.0'] }),
+  TRACEHOUND_KAFKA_PORT: Port('the Kafka client (PLAINTEXT) listener', 9092),
+  TRACEHOUND_KAFKA_CONTROLLER_PORT: Port('the Kafka KRaft controller listener', 9093),
+  TRACEHOUND_KAFKA_HEAP: Heap('the Kafka broker'),
+  TRACEHOUND_REGISTRY_VERSION: Type.String({ default: '3.0.9', pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', description: 'an Apicurio Registry release whose apicurio-registry-app "all" zip is on Maven Central', examples: ['3.0.9'] }),
+  TRACEHOUND_REGISTRY_PORT: Port('the schema registry HTTP API', 8081),
+  TRACEHOUND_REGISTRY_HEAP: Heap('the schema registry'),
+  TRACEHOUND_REGISTRY_STORAGE: Type.Union([Type.Literal('mem'), Type.Literal('kafkasql')], {
+    default: 'mem',
+    description: 'mem (schemas live in memory, gone on restart) or kafkasql (schemas kept in a Kafka topic)',
+  }),
+  TRACEHOUND_REGISTRY_COMPATIBILITY: Type.Union(
+    ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'].map((l) => Type.Literal(l)),
+    // FULL, the policy Tracehound registers its own subjects with (README), also for subjects
+    // nobody configured; Apicurio's own default is no rule at all.
+    { default: 'FULL', description: 'the compatibility rule for subjects without one of their own: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE' },
+  ),
+  TRACEHOUND_STACK_START_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1000, description: 'milliseconds a component may take to answer after start (at least 1000)' }),
+  TRACEHOUND_STACK_STOP_GRACE_MS: Type.Integer({ default: 20_000, minimum: 0, description: 'milliseconds between SIGTERM and SIGKILL when stopping a component' }),
+});

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerStack } from './stack.js';
 
 /** Every subcommand registers itself here: one module, one line. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerStack,
+];

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what this checkout needs and is missing, and nothing that is already there, so it is
+# cheap to run before every test run. Debian packages need root; npm packages come from the lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The local stack (packages/stack) runs Kafka 4 and Apicurio Registry 3: Java 17+, and Maven to
+# fetch them from Maven Central.
+java_major() {
+  java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n 1 | awk '{ print ($1 == 1 ? $2 : $1) }'
+}
+missing=()
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then missing+=(openjdk-17-jre-headless); fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing ${missing[*]}; as root run: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm records what it installed in node_modules/.package-lock.json: reinstall only when the lock
+# is newer (a fresh clone has no node_modules at all).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci
+fi
