@@ -49,6 +49,17 @@ export function isOurs(pid: number, marker: string): boolean {
   return commandLine(pid).includes(marker);
 }
 
+/** False when the process is already gone (it may exit between our check and the signal). */
+function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
 export type StopOutcome = 'terminated' | 'killed' | 'gone';
 
 /**
@@ -57,14 +68,14 @@ export type StopOutcome = 'terminated' | 'killed' | 'gone';
  */
 export async function stopProcess(pid: number, marker: string, graceMs: number): Promise<StopOutcome> {
   if (!isOurs(pid, marker)) return 'gone';
-  process.kill(pid, 'SIGTERM');
+  if (!signal(pid, 'SIGTERM')) return 'terminated';
   const until = Date.now() + graceMs;
   while (Date.now() < until) {
     if (!isOurs(pid, marker)) return 'terminated';
     await sleep(100);
   }
   if (!isOurs(pid, marker)) return 'terminated';
-  process.kill(pid, 'SIGKILL');
+  signal(pid, 'SIGKILL');
   while (isOurs(pid, marker)) await sleep(50);
   return 'killed';
 }
