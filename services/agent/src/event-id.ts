@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
  * nodes or reboots. Storage and alerts deduplicate on it.
  */
 export function hostPrefix(node: string, bootIdPath = '/proc/sys/kernel/random/boot_id'): string {
-  let bootId = '';
+  let bootId: string;
   try {
     bootId = readFileSync(bootIdPath, 'utf8').trim();
   } catch {
