@@ -27,7 +27,7 @@ async function kafkaLibs(s: StackSettings): Promise<string> {
 async function formatOnce(s: StackSettings, classpath: string, logDir: string, propsFile: string, log4jFile: string): Promise<void> {
   if (existsSync(join(logDir, 'meta.properties'))) return;
   const clusterId = randomBytes(16).toString('base64url');
-  const r = await run(s.java, ['-Xmx256m', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', propsFile, '--cluster-id', clusterId], { timeoutMs: 120_000 });
+  const r = await run(s.java, ['-Xmx256m', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', propsFile, `--cluster-id=${clusterId}`], { timeoutMs: 120_000 });
   if (r.code !== 0) throw new TracehoundError('TH_ERR_STACK', `formatting Kafka storage in ${logDir} failed:\n${lastLines(r.output)}`);
 }
 
