@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Maps, filters, header filling, path walking and socket helpers shared by
+ * every Tracehound BPF program. Included once, by tracehound.bpf.c. */
+#ifndef TH_COMMON_BPF_H
+#define TH_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "events.h"
+
+#define AT_FDCWD -100
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define PF_KTHREAD 0x00200000
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_PACKET 17
+#define SOCK_RAW 3
+#define IPPROTO_TCP 6
+#define TCP_SYN_SENT 2
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* ---------------- maps ---------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* the loader overrides with --ringbuf-size */
+} events SEC(".maps");
+
+/* [type] = emitted, [TH_EV_KERNEL_MAX + type] = dropped (ring buffer full) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2 * TH_EV_KERNEL_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct th_config);
+} th_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} ignore_pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[TH_COMM_LEN]);
+	__type(value, __u8);
+} comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 512);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct th_prefix_key);
+	__type(value, __u32); /* enum th_match bits; 0 = exclusion */
+} prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct th_name_key);
+	__type(value, __u32);
+} basenames SEC(".maps");
+
+/* syscall arguments saved at sys_enter, consumed at sys_exit (by tid) */
+struct pending {
+	__u64 args[6];
+	__u64 aux[3];
+	__u32 aux32[8];
+	__u32 nr;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct cap_rl_key { __u32 tgid; __u32 cap; };
+struct cap_rl_val { __u64 last_ns; __u32 suppressed; __u32 _pad; };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct cap_rl_key);
+	__type(value, struct cap_rl_val);
+} cap_rl SEC(".maps");
+
+/* per-CPU scratch space: the BPF stack is only 512 bytes */
+struct scratch {
+	char walk[512];  /* dentry walk, written backwards into [0,256) */
+	char p1[512];    /* first path */
+	char p2[512];    /* second path */
+	char base[512];  /* directory of a relative path */
+	char comp[512];  /* base + "/" + relative */
+	struct th_prefix_key key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+static __always_inline struct scratch *get_scratch(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+static __always_inline struct th_config *get_config(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&th_config, &zero);
+}
+
+/* ---------------- counters and emission ---------------- */
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void *reserve(__u32 type, __u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+	if (!e)
+		count(TH_EV_KERNEL_MAX + (type & (TH_EV_KERNEL_MAX - 1)));
+	return e;
+}
+
+static __always_inline void submit(void *e, __u32 type)
+{
+	bpf_ringbuf_submit(e, 0);
+	count(type & (TH_EV_KERNEL_MAX - 1));
+}
+
+/* ---------------- filters ---------------- */
+
+/* true when the current task must not be reported (ignored pid, comm or
+ * cgroup filter). Cheap when no comm/cgroup filter is configured. */
+static __always_inline bool skip_current(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (bpf_map_lookup_elem(&ignore_pids, &tgid))
+		return true;
+	struct th_config *cfg = get_config();
+	if (!cfg)
+		return false;
+	if (cfg->comm_filter_active) {
+		char comm[TH_COMM_LEN] = {};
+		bpf_get_current_comm(comm, sizeof(comm));
+		__u8 *v = bpf_map_lookup_elem(&comm_filter, comm);
+		if (v && *v == TH_FILTER_DENY)
+			return true;
+		if (cfg->comm_allow_count && !(v && *v == TH_FILTER_ALLOW))
+			return true;
+	}
+	if (cfg->cgroup_filter_active) {
+		/* nearest (deepest) listed cgroup decides */
+		__u8 verdict = 0;
+		for (int lvl = 0; lvl < 16; lvl++) {
+			__u64 id = bpf_get_current_ancestor_cgroup_id(lvl);
+			if (!id)
+				break;
+			__u8 *v = bpf_map_lookup_elem(&cgroup_filter, &id);
+			if (v)
+				verdict = *v;
+		}
+		if (verdict == TH_FILTER_DENY)
+			return true;
+		if (cfg->cgroup_allow_count && verdict != TH_FILTER_ALLOW)
+			return true;
+	}
+	return false;
+}
+
+/* ---------------- header ---------------- */
+
+static __always_inline __u32 pidns_inum(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)p +
+			      bpf_core_field_offset(struct pid, numbers) +
+			      (level & 31) * bpf_core_type_size(struct upid));
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+static __always_inline void fill_hdr(struct th_hdr *h, __u32 type, __u32 size)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 pt = bpf_get_current_pid_tgid();
+	const struct cred *c = BPF_CORE_READ(t, cred);
+	__u32 flags = 0;
+
+	h->type = type;
+	h->size = size;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->pid = pt >> 32;
+	h->tid = (__u32)pt;
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	h->uid = BPF_CORE_READ(c, uid.val);
+	h->gid = BPF_CORE_READ(c, gid.val);
+	h->euid = BPF_CORE_READ(c, euid.val);
+	h->egid = BPF_CORE_READ(c, egid.val);
+	if (bpf_core_field_exists(t->loginuid)) {
+		h->loginuid = BPF_CORE_READ(t, loginuid.val);
+		if (h->loginuid == (__u32)-1)
+			flags |= TH_HF_LOGINUID_UNSET;
+	} else {
+		h->loginuid = (__u32)-1;
+		flags |= TH_HF_NO_LOGINUID | TH_HF_LOGINUID_UNSET;
+	}
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->mnt_ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	h->net_ns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+	h->user_ns = BPF_CORE_READ(c, user_ns, ns.inum);
+	h->pid_ns = pidns_inum(t);
+	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
+		flags |= TH_HF_KTHREAD;
+	h->flags = flags;
+	h->cpu = bpf_get_smp_processor_id();
+	h->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* ---------------- strings ---------------- */
+
+/* Read a user string into a TH_PATH_MAX-sized buffer; sets desc. */
+static __always_inline __u32 read_user_str(char *dst, __u32 max, const void *src, struct th_str *d)
+{
+	d->len = 0;
+	d->flags = 0;
+	if (!src) {
+		d->flags = TH_SF_ABSENT;
+		return 0;
+	}
+	long n = bpf_probe_read_user_str(dst, max, src);
+	if (n <= 0) {
+		d->flags = TH_SF_FAULT;
+		dst[0] = 0;
+		return 0;
+	}
+	d->len = n - 1;
+	if (n >= max)
+		d->flags = TH_SF_TRUNCATED;
+	return n - 1;
+}
+
+/* Rebuild the path of (dentry, vfsmount) up to the mount namespace root.
+ * Writes at most TH_PATH_MAX bytes into out (the result is NUL-free; len in
+ * d). When too long, the leading part is dropped (TRUNCATED); when deeper
+ * than the walk bound, PARTIAL. */
+#define TH_WALK_DEPTH 30
+static __noinline __u32 walk_path(struct dentry *dentry, struct vfsmount *vfsmnt, char *out,
+				  struct th_str *d)
+{
+	struct scratch *sc = get_scratch();
+	if (!sc || !dentry || !vfsmnt) {
+		d->len = 0;
+		d->flags = TH_SF_FAULT;
+		return 0;
+	}
+	char *tmp = sc->walk;
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	int off = 256;
+	__u16 fl = TH_SF_PARTIAL;
+
+	for (int i = 0; i < TH_WALK_DEPTH; i++) {
+		if (dentry == mnt_root) {
+			struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (parent == mnt || !parent) {
+				fl = 0;
+				break;
+			}
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = parent;
+			mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+			continue;
+		}
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		__u32 len = BPF_CORE_READ(dentry, d_name.len) & 255;
+		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+		if ((int)len + 1 > off) {
+			fl = TH_SF_TRUNCATED;
+			break;
+		}
+		off -= len;
+		bpf_probe_read_kernel(&tmp[off & 255], len, name);
+		off -= 1;
+		tmp[off & 255] = '/';
+		if (parent == dentry || !parent) {
+			/* root of an unmounted pseudo filesystem: memfd, pipe, socket, anon */
+			fl = 0;
+			break;
+		}
+		dentry = parent;
+	}
+	if (off >= 256) {
+		off = 255;
+		tmp[255] = '/';
+	}
+	__u32 len = 256 - off;
+	bpf_probe_read_kernel(out, TH_PATH_MAX, &tmp[off & 255]);
+	d->len = len > TH_PATH_MAX ? TH_PATH_MAX : len;
+	d->flags = fl;
+	return d->len;
+}
+
+static __always_inline __u32 walk_file(struct file *f, char *out, struct th_str *d)
+{
+	struct dentry *de = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *mnt = BPF_CORE_READ(f, f_path.mnt);
+	return walk_path(de, mnt, out, d);
+}
+
+/* ---------------- files and sockets ---------------- */
+
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	if (fd < 0 || (unsigned int)fd >= max)
+		return NULL;
+	struct file **arr = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+static __always_inline struct sock *file_sock(struct file *f)
+{
+	if (!f)
+		return NULL;
+	__u32 mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	return BPF_CORE_READ(so, sk);
+}
+
+static __always_inline void fill_sockinfo(struct th_sockinfo *si, struct sock *sk)
+{
+	__builtin_memset(si, 0, sizeof(*si));
+	if (!sk)
+		return;
+	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	si->protocol = BPF_CORE_READ(sk, sk_protocol);
+	si->type = BPF_CORE_READ(sk, sk_type);
+	si->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	si->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (si->family == AF_INET) {
+		BPF_CORE_READ_INTO(si->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(si->daddr, sk, __sk_common.skc_daddr);
+	} else if (si->family == AF_INET6) {
+		BPF_CORE_READ_INTO(si->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(si->daddr, sk, __sk_common.skc_v6_daddr);
+	}
+}
+
+/* ---------------- path classification ---------------- */
+
+/* Returns enum th_match bits for an absolute path in buf (512 bytes). */
+static __always_inline __u32 classify_path(const char *buf, __u32 len, struct scratch *sc)
+{
+	__u32 m = 0;
+	if (len == 0)
+		return 0;
+	struct th_prefix_key *k = &sc->key;
+	__u32 kl = len > TH_PREFIX_MAX ? TH_PREFIX_MAX : len;
+	k->prefixlen = kl * 8;
+	bpf_probe_read_kernel(k->data, TH_PREFIX_MAX, buf);
+	__u32 *v = bpf_map_lookup_elem(&prefixes, k);
+	if (v)
+		m = *v;
+
+	/* basename table (shell histories, authorized_keys, ...) */
+	int slash = -1;
+	for (int i = 0; i < TH_BASENAME_MAX; i++) {
+		int idx = (int)len - 1 - i;
+		if (idx < 0)
+			break;
+		if (buf[idx & 511] == '/') {
+			slash = idx;
+			break;
+		}
+	}
+	if (slash >= 0) {
+		__u32 bl = len - (slash + 1);
+		if (bl > 0 && bl < TH_BASENAME_MAX) {
+			struct th_name_key nk = {};
+			bpf_probe_read_kernel(nk.name, bl & (TH_BASENAME_MAX - 1), &buf[(slash + 1) & 255]);
+			__u32 *nv = bpf_map_lookup_elem(&basenames, &nk);
+			if (nv && *nv)
+				m |= *nv | TH_M_NAME;
+		}
+	}
+
+	/* /proc/<x>/mem */
+	if (len >= 10 && buf[0] == '/' && buf[1] == 'p' && buf[2] == 'r' && buf[3] == 'o' &&
+	    buf[4] == 'c' && buf[5] == '/' && buf[(len - 4) & 511] == '/' &&
+	    buf[(len - 3) & 511] == 'm' && buf[(len - 2) & 511] == 'e' && buf[(len - 1) & 511] == 'm')
+		m |= TH_M_PROC_MEM;
+	return m;
+}
+
+/* If buf (len bytes) holds a relative path, prefix it with the path of dirfd
+ * (or the cwd for AT_FDCWD). Returns the new length; sets *resolved. */
+static __always_inline __u32 make_absolute(char *buf, __u32 len, int dirfd, struct scratch *sc,
+					   struct th_str *d, __u32 *resolved)
+{
+	if (len == 0 || buf[0] == '/')
+		return len;
+	struct th_str bd = {};
+	__u32 bl;
+	if (dirfd == AT_FDCWD) {
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+		struct dentry *de = BPF_CORE_READ(t, fs, pwd.dentry);
+		struct vfsmount *mnt = BPF_CORE_READ(t, fs, pwd.mnt);
+		bl = walk_path(de, mnt, sc->base, &bd);
+	} else {
+		struct file *f = fd_file(dirfd);
+		if (!f)
+			return len;
+		bl = walk_file(f, sc->base, &bd);
+	}
+	if (bl == 0 || bl >= TH_PATH_MAX - 1)
+		return len;
+	bpf_probe_read_kernel(sc->comp, TH_PATH_MAX, sc->base);
+	if (!(bl == 1 && sc->comp[0] == '/')) {
+		sc->comp[bl & 255] = '/';
+		bl++;
+	}
+	bpf_probe_read_kernel(&sc->comp[bl & 255], TH_PATH_MAX, buf);
+	__u32 total = bl + len;
+	if (total >= TH_PATH_MAX) {
+		total = TH_PATH_MAX - 1;
+		d->flags |= TH_SF_TRUNCATED;
+	}
+	sc->comp[total & 511] = 0;
+	bpf_probe_read_kernel(buf, TH_PATH_MAX, sc->comp);
+	d->flags |= bd.flags & TH_SF_PARTIAL;
+	d->len = total;
+	*resolved = 1;
+	return total;
+}
+
+/* ---------------- syscall enter/exit pairing ---------------- */
+
+/* Only the syscall's own nargs may be read: attaching fails (EACCES) when a
+ * program reads past the tracepoint's record. */
+static __always_inline int save_pending(struct trace_event_raw_sys_enter *ctx, struct pending *p,
+					const int nargs)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	p->nr = (__u32)ctx->id;
+	if (nargs > 0) p->args[0] = ctx->args[0];
+	if (nargs > 1) p->args[1] = ctx->args[1];
+	if (nargs > 2) p->args[2] = ctx->args[2];
+	if (nargs > 3) p->args[3] = ctx->args[3];
+	if (nargs > 4) p->args[4] = ctx->args[4];
+	if (nargs > 5) p->args[5] = ctx->args[5];
+	bpf_map_update_elem(&pending, &tid, p, BPF_ANY);
+	return 0;
+}
+
+/* Takes the saved arguments of the current thread's syscall nr; false if none. */
+static __always_inline bool take_pending(struct trace_event_raw_sys_exit *ctx, struct pending *out)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	if (!p)
+		return false;
+	__builtin_memcpy(out, p, sizeof(*out));
+	bpf_map_delete_elem(&pending, &tid);
+	return out->nr == (__u32)ctx->id;
+}
+
+/* An enter program that just saves the arguments. */
+#define TH_ENTER(group, name, nargs)                                                        \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
+	int th_##group##_in_##name(struct trace_event_raw_sys_enter *ctx)              \
+	{                                                                              \
+		if (skip_current())                                                    \
+			return 0;                                                      \
+		struct pending p = {};                                                 \
+		return save_pending(ctx, &p, nargs);                                        \
+	}
+
+/* An enter program whose hook(ctx, &p) fills aux fields; hook returns false to skip. */
+#define TH_ENTER_HOOK(group, name, nargs, hook)                                             \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
+	int th_##group##_in_##name(struct trace_event_raw_sys_enter *ctx)              \
+	{                                                                              \
+		if (skip_current())                                                    \
+			return 0;                                                      \
+		struct pending p = {};                                                 \
+		if (!hook(ctx, &p))                                                    \
+			return 0;                                                      \
+		return save_pending(ctx, &p, nargs);                                        \
+	}
+
+/* An exit program calling handler(ret, &pending). */
+#define TH_EXIT(group, name, handler)                                                  \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                     \
+	int th_##group##_out_##name(struct trace_event_raw_sys_exit *ctx)              \
+	{                                                                              \
+		struct pending p;                                                      \
+		if (!take_pending(ctx, &p))                                            \
+			return 0;                                                      \
+		return handler(ctx->ret, &p);                                          \
+	}
+
+#endif
