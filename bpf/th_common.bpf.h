@@ -282,6 +282,60 @@ static __always_inline __u32 read_user_str(char *dst, __u32 max, const void *src
  * d). When too long, the leading part is dropped (TRUNCATED); when deeper
  * than the walk bound, PARTIAL. */
 #define TH_WALK_DEPTH 30
+
+/* bpf_loop callback state: all scalars, so the verifier checks one step once */
+struct walk_ctx {
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *mnt_root;
+	int off;
+	__u16 fl;
+};
+
+static long walk_step(__u32 i, struct walk_ctx *c)
+{
+	struct scratch *sc = get_scratch();
+	if (!sc)
+		return 1;
+	struct dentry *dentry = c->dentry;
+	struct mount *mnt = c->mnt;
+	if (dentry == c->mnt_root) {
+		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (parent == mnt || !parent) {
+			c->fl = 0;
+			return 1;
+		}
+		c->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		c->mnt = parent;
+		c->mnt_root = BPF_CORE_READ(parent, mnt.mnt_root);
+		return 0;
+	}
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	__u32 len = BPF_CORE_READ(dentry, d_name.len) & 255;
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	int off = c->off;
+	if ((int)len + 1 > off || off > 256) {
+		c->fl = TH_SF_TRUNCATED;
+		return 1;
+	}
+	off -= len;
+	bpf_probe_read_kernel(&sc->walk[off & 255], len, name);
+	off -= 1;
+	sc->walk[off & 255] = '/';
+	c->off = off;
+	if (parent == dentry || !parent) {
+		/* root of an unmounted pseudo filesystem: memfd, pipe, socket, anon */
+		c->fl = 0;
+		return 1;
+	}
+	c->dentry = parent;
+	return 0;
+}
+
+/* Rebuild the path of (dentry, vfsmount) up to the root of the task's mount
+ * namespace. Writes TH_PATH_MAX bytes into out (result is NUL-free; length
+ * in d). When too long, the leading part is dropped (TRUNCATED); when deeper
+ * than the walk bound, PARTIAL. */
 static __noinline __u32 walk_path(struct dentry *dentry, struct vfsmount *vfsmnt, char *out,
 				  struct th_str *d)
 {
@@ -291,50 +345,23 @@ static __noinline __u32 walk_path(struct dentry *dentry, struct vfsmount *vfsmnt
 		d->flags = TH_SF_FAULT;
 		return 0;
 	}
-	char *tmp = sc->walk;
-	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	int off = 256;
-	__u16 fl = TH_SF_PARTIAL;
-
-	for (int i = 0; i < TH_WALK_DEPTH; i++) {
-		if (dentry == mnt_root) {
-			struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
-			if (parent == mnt || !parent) {
-				fl = 0;
-				break;
-			}
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = parent;
-			mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			continue;
-		}
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		__u32 len = BPF_CORE_READ(dentry, d_name.len) & 255;
-		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-		if ((int)len + 1 > off) {
-			fl = TH_SF_TRUNCATED;
-			break;
-		}
-		off -= len;
-		bpf_probe_read_kernel(&tmp[off & 255], len, name);
-		off -= 1;
-		tmp[off & 255] = '/';
-		if (parent == dentry || !parent) {
-			/* root of an unmounted pseudo filesystem: memfd, pipe, socket, anon */
-			fl = 0;
-			break;
-		}
-		dentry = parent;
-	}
-	if (off >= 256) {
+	struct walk_ctx c = {
+		.dentry = dentry,
+		.mnt = container_of(vfsmnt, struct mount, mnt),
+		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
+		.off = 256,
+		.fl = TH_SF_PARTIAL,
+	};
+	bpf_loop(TH_WALK_DEPTH, walk_step, &c, 0);
+	int off = c.off;
+	if (off >= 256 || off < 0) {
 		off = 255;
-		tmp[255] = '/';
+		sc->walk[255] = '/';
 	}
 	__u32 len = 256 - off;
-	bpf_probe_read_kernel(out, TH_PATH_MAX, &tmp[off & 255]);
+	bpf_probe_read_kernel(out, TH_PATH_MAX, &sc->walk[off & 255]);
 	d->len = len > TH_PATH_MAX ? TH_PATH_MAX : len;
-	d->flags = fl;
+	d->flags = c.fl;
 	return d->len;
 }
 
@@ -422,7 +449,10 @@ static __always_inline __u32 classify_path(const char *buf, __u32 len, struct sc
 		__u32 bl = len - (slash + 1);
 		if (bl > 0 && bl < TH_BASENAME_MAX) {
 			struct th_name_key nk = {};
-			bpf_probe_read_kernel(nk.name, bl & (TH_BASENAME_MAX - 1), &buf[(slash + 1) & 255]);
+			__u64 sz = bl;
+			barrier_var(sz); /* keep the mask: the verifier needs sz >= 0 */
+			sz &= TH_BASENAME_MAX - 1;
+			bpf_probe_read_kernel(nk.name, sz, &buf[(slash + 1) & 255]);
 			__u32 *nv = bpf_map_lookup_elem(&basenames, &nk);
 			if (nv && *nv)
 				m |= *nv | TH_M_NAME;

@@ -21,19 +21,9 @@ int th_net_tcp_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	e->direction = TH_DIR_OUT;
 	e->fd = -1;
 	e->unix_path.flags = TH_SF_ABSENT;
-	e->sk.family = ctx->family;
-	e->sk.protocol = ctx->protocol;
-	e->sk.sport = ctx->sport;
-	e->sk.dport = ctx->dport;
-	e->sk.type = 1; /* SOCK_STREAM */
+	/* read the sock itself: copying the ctx arrays would need ctx pointer arithmetic */
+	fill_sockinfo(&e->sk, (struct sock *)ctx->skaddr);
 	e->sk.state = TCP_SYN_SENT;
-	if (ctx->family == AF_INET) {
-		__builtin_memcpy(e->sk.saddr, ctx->saddr, 4);
-		__builtin_memcpy(e->sk.daddr, ctx->daddr, 4);
-	} else {
-		__builtin_memcpy(e->sk.saddr, ctx->saddr_v6, 16);
-		__builtin_memcpy(e->sk.daddr, ctx->daddr_v6, 16);
-	}
 	submit(e, TH_EV_TCP_CONNECT);
 	return 0;
 }
@@ -110,7 +100,8 @@ static __always_inline int h_connect(long ret, struct pending *p)
 		e->sk.dport = __builtin_bswap16(port);
 		bpf_probe_read_user(e->sk.daddr, 16, ua + 8);
 	} else if (fam == AF_UNIX && alen > 2) {
-		__u32 n = alen - 2;
+		__u64 n = alen - 2;
+		barrier_var(n);
 		if (n > TH_UNIX_PATH_MAX)
 			n = TH_UNIX_PATH_MAX;
 		if (bpf_probe_read_user(e->unix_path_buf, n, ua + 2) == 0) {

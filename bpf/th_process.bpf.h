@@ -40,25 +40,10 @@ int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 		if (n >= TH_PATH_MAX)
 			e->filename.flags = TH_SF_TRUNCATED;
 		if (has_prefix(e->filename_buf, "/dev/fd/", 8) ||
-		    (has_prefix(e->filename_buf, "/proc/", 6) && n > 10))
+		    has_prefix(e->filename_buf, "/proc/self/fd/", 14))
 			e->exec_flags |= TH_EXF_FD_PATH;
 	} else {
 		e->filename.flags = TH_SF_FAULT;
-	}
-	/* "/proc/" alone is not an fd path: require "/fd/" somewhere after it */
-	if ((e->exec_flags & TH_EXF_FD_PATH) && e->filename_buf[1] == 'p') {
-		bool fdp = false;
-		for (int i = 6; i < 40; i++) {
-			if (e->filename_buf[i] == 0)
-				break;
-			if (e->filename_buf[i] == '/' && e->filename_buf[i + 1] == 'f' &&
-			    e->filename_buf[i + 2] == 'd' && e->filename_buf[i + 3] == '/') {
-				fdp = true;
-				break;
-			}
-		}
-		if (!fdp)
-			e->exec_flags &= ~TH_EXF_FD_PATH;
 	}
 
 	/* argv from the new mm: arg_start..arg_end, NUL separated */
