@@ -95,3 +95,47 @@ export const AgentConfig = Type.Object({
   TRACEHOUND_AGENT_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
   TRACEHOUND_AGENT_HTTP_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
 });
+
+/**
+ * The enricher (`tracehound enricher`): where it finds the Kubernetes API and how long it waits
+ * for pods it does not know yet. Unset TRACEHOUND_KUBECONFIG means in-cluster configuration
+ * (the pod's service account), as a Deployment runs it.
+ */
+export const EnricherConfig = Type.Object({
+  TRACEHOUND_CLUSTER_NAME: Type.String({ default: 'default', minLength: 1, description: 'the cluster name written into every enriched event' }),
+  TRACEHOUND_KUBECONFIG: Type.Optional(Type.String({ minLength: 1, description: 'path of a kubeconfig file; unset means in-cluster configuration' })),
+  TRACEHOUND_KUBE_CONTEXT: Type.Optional(Type.String({ minLength: 1, description: 'a context of the kubeconfig; unset means its current context' })),
+  TRACEHOUND_ENRICHER_GROUP: Type.String({ default: 'tracehound-enricher', minLength: 1, description: 'the Kafka consumer group id' }),
+  TRACEHOUND_ENRICHER_HOLD_MS: Type.Integer({ default: 5_000, minimum: 0, maximum: 60_000, description: 'milliseconds an event of a not-yet-known container is held before it goes on unresolved (0-60000)' }),
+  TRACEHOUND_ENRICHER_DELETED_TTL_MS: Type.Integer({ default: 300_000, minimum: 0, description: 'milliseconds a deleted pod stays resolvable for late events' }),
+  TRACEHOUND_ENRICHER_RESYNC_MS: Type.Integer({ default: 1_800_000, minimum: 10_000, description: 'milliseconds between full re-lists of pods and namespaces (at least 10000)' }),
+  TRACEHOUND_ENRICHER_SYNC_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0, description: 'milliseconds to wait for the first full list before events flow unresolved' }),
+  TRACEHOUND_ENRICHER_ANNOTATIONS: Type.String({
+    default: 'kubectl.kubernetes.io/default-container,container.apparmor.security.beta.kubernetes.io/*,seccomp.security.alpha.kubernetes.io/*,tracehound.dev/*',
+    description: 'comma-separated pod annotation keys copied into events; a trailing * matches a prefix',
+    examples: ['team,tracehound.dev/*'],
+  }),
+  TRACEHOUND_ENRICHER_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
+  TRACEHOUND_ENRICHER_HTTP_PORT: Type.Integer({ default: 9465, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
+});
+
+/**
+ * The local Kubernetes API server (`tracehound kube up|down|status`, packages/kube): kube-apiserver
+ * and etcd built from the Go module proxy, cached under the cache dir, run on loopback.
+ */
+export const LocalKubeConfig = Type.Object({
+  TRACEHOUND_GO: Type.String({ default: 'go', minLength: 1, description: 'the go command (Go 1.24 or newer), a name on PATH or a path' }),
+  TRACEHOUND_KUBE_PORT: Port('the local Kubernetes API server (HTTPS)', 6443),
+  TRACEHOUND_KUBE_ETCD_PORT: Port('etcd clients of the local Kubernetes API server (the peer port is this plus one)', 2379),
+  TRACEHOUND_KUBE_BUILD_TIMEOUT_MS: Type.Integer({ default: 2_400_000, minimum: 1000, description: 'milliseconds the first build of kube-apiserver and etcd may take (at least 1000)' }),
+});
+
+/** The detector (`tracehound detector`): rules from the rules topic, events in, alerts out. */
+export const DetectorConfig = Type.Object({
+  TRACEHOUND_DETECTOR_GROUP_ID: Type.String({ default: 'tracehound-detector', minLength: 1, description: 'the Kafka consumer group of detector instances' }),
+  TRACEHOUND_DETECTOR_SEED_RULES: Type.Boolean({ default: true, description: 'true or false: publish the default rule files to an empty rules topic at start' }),
+  TRACEHOUND_DETECTOR_RULES_DIR: Type.Optional(Type.String({ minLength: 1, description: 'a directory of default rule files (*.json); unset means rules/ in this checkout' })),
+  TRACEHOUND_DETECTOR_MAX_KEYS: Type.Integer({ default: 100_000, minimum: 1, description: 'stateful and throttle keys kept per rule and partition before the oldest is evicted (at least 1)' }),
+  TRACEHOUND_DETECTOR_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
+  TRACEHOUND_DETECTOR_HTTP_PORT: Type.Integer({ default: 9466, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
+});

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   TH_ERR_MISSING_TOOL: { retriable: false, summary: 'a required program is missing' },
   TH_ERR_DEADLINE: { retriable: false, summary: 'retries ran past their deadline' },
   TH_ERR_INVALID_INPUT: { retriable: false, summary: 'input failed validation' },
+  TH_ERR_RULE_INVALID: { retriable: false, summary: 'a rule, list or shared condition is invalid' },
+  TH_ERR_RULE_EVAL: { retriable: false, summary: 'a rule failed while evaluating an event' },
+  TH_ERR_KUBE: { retriable: true, summary: 'a Kubernetes API call failed' },
+  TH_ERR_KUBE_FORBIDDEN: { retriable: false, summary: 'the Kubernetes API refused access (RBAC)' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
