@@ -410,11 +410,11 @@ static __always_inline void fill_sockinfo(struct th_sockinfo *si, struct sock *s
 	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	si->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (si->family == AF_INET) {
-		BPF_CORE_READ_INTO(si->saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(si->daddr, sk, __sk_common.skc_daddr);
+		bpf_core_read(si->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(si->daddr, 4, &sk->__sk_common.skc_daddr);
 	} else if (si->family == AF_INET6) {
-		BPF_CORE_READ_INTO(si->saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(si->daddr, sk, __sk_common.skc_v6_daddr);
+		bpf_core_read(si->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(si->daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 }
 
@@ -510,13 +510,22 @@ static __always_inline __u32 make_absolute(char *buf, __u32 len, int dirfd, stru
 
 /* ---------------- syscall enter/exit pairing ---------------- */
 
+/* Layout of syscalls:sys_enter_* records (no CO-RE: a tracepoint format is
+ * ABI, and reading the 4-byte nr as a long would overrun 0-argument records). */
+struct th_sys_enter {
+	__u64 common;
+	int nr;
+	int _pad;
+	unsigned long args[6];
+};
+
 /* Only the syscall's own nargs may be read: attaching fails (EACCES) when a
  * program reads past the tracepoint's record. */
-static __always_inline int save_pending(struct trace_event_raw_sys_enter *ctx, struct pending *p,
+static __always_inline int save_pending(struct th_sys_enter *ctx, struct pending *p,
 					const int nargs)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	p->nr = (__u32)ctx->id;
+	p->nr = (__u32)ctx->nr;
 	if (nargs > 0) p->args[0] = ctx->args[0];
 	if (nargs > 1) p->args[1] = ctx->args[1];
 	if (nargs > 2) p->args[2] = ctx->args[2];
@@ -542,7 +551,7 @@ static __always_inline bool take_pending(struct trace_event_raw_sys_exit *ctx, s
 /* An enter program that just saves the arguments. */
 #define TH_ENTER(group, name, nargs)                                                        \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
-	int th_##group##_in_##name(struct trace_event_raw_sys_enter *ctx)              \
+	int th_##group##_in_##name(struct th_sys_enter *ctx)              \
 	{                                                                              \
 		if (skip_current())                                                    \
 			return 0;                                                      \
@@ -553,7 +562,7 @@ static __always_inline bool take_pending(struct trace_event_raw_sys_exit *ctx, s
 /* An enter program whose hook(ctx, &p) fills aux fields; hook returns false to skip. */
 #define TH_ENTER_HOOK(group, name, nargs, hook)                                             \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
-	int th_##group##_in_##name(struct trace_event_raw_sys_enter *ctx)              \
+	int th_##group##_in_##name(struct th_sys_enter *ctx)              \
 	{                                                                              \
 		if (skip_current())                                                    \
 			return 0;                                                      \

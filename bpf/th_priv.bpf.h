@@ -19,7 +19,7 @@ static __always_inline void read_ids(__u32 *ids)
 	ids[7] = BPF_CORE_READ(c, fsgid.val);
 }
 
-static __always_inline bool ids_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool ids_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	read_ids(p->aux32);
 	return true;
@@ -60,7 +60,7 @@ SETID(setfsgid, TH_SETFSGID, 1)
 
 /* ---------------- capset / cap_capable ---------------- */
 
-static __always_inline bool caps_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool caps_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	const struct cred *c = BPF_CORE_READ(t, cred);
@@ -280,7 +280,7 @@ static __always_inline void read_ns(__u32 *ns)
 	ns[TH_NSI_TIME] = BPF_CORE_READ(np, time_ns, ns.inum);
 }
 
-static __always_inline bool ns_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool ns_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	read_ns(p->aux32);
 	return true;
@@ -342,7 +342,7 @@ TH_EXIT(priv, memfd_create, h_memfd)
 
 /* ---------------- dup2/dup3 of a socket onto stdio ---------------- */
 
-static __always_inline bool dup_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool dup_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	return ctx->args[1] <= 2; /* newfd */
 }
@@ -375,7 +375,7 @@ TH_EXIT(priv, dup3, h_dup)
 
 /* ---------------- bpf() ---------------- */
 
-static __always_inline bool bpf_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool bpf_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	__u64 cmd = ctx->args[0];
 	struct th_config *cfg = get_config();

@@ -163,7 +163,7 @@ int BPF_PROG(th_proc_fork, struct task_struct *parent, struct task_struct *child
 	return 0;
 }
 
-static __always_inline bool clone3_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool clone3_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	__u64 flags = 0;
 	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]); /* clone_args.flags */
@@ -171,7 +171,7 @@ static __always_inline bool clone3_hook(struct trace_event_raw_sys_enter *ctx, s
 	return true;
 }
 
-static __always_inline bool always_hook(struct trace_event_raw_sys_enter *ctx, struct pending *p)
+static __always_inline bool always_hook(struct th_sys_enter *ctx, struct pending *p)
 {
 	return true;
 }
