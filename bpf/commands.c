@@ -253,6 +253,7 @@ void cmd_defaults(int with_default_prefixes)
 	L.cfg.cap_mask = (1ull << 2) | (1ull << 12) | (1ull << 13) | (1ull << 16) | (1ull << 17) |
 			 (1ull << 19) | (1ull << 22) | (1ull << 38) | (1ull << 39);
 	L.cfg.cap_interval_ns = 60ull * 1000000000ull;
+	L.cfg.wakeup_bytes = 64 * 1024;
 	L.cfg.bpf_cmd_mask = (1ull << 0) | (1ull << 5) | (1ull << 6) | (1ull << 8) | (1ull << 9) |
 			     (1ull << 17) | (1ull << 28);
 	L.cfg.ptrace_req_mask = (1ull << 0) | (1ull << 4) | (1ull << 5) | (1ull << 6) |
@@ -506,6 +507,7 @@ static const struct knob {
 	{ "cap_interval_ms", offsetof(struct th_config, cap_interval_ns), 8, 1000000, 86400000 },
 	{ "bpf_cmd_mask", offsetof(struct th_config, bpf_cmd_mask), 8, 1, ~0ull },
 	{ "ptrace_req_mask", offsetof(struct th_config, ptrace_req_mask), 8, 1, ~0ull },
+	{ "wakeup_bytes", offsetof(struct th_config, wakeup_bytes), 8, 1, 1ull << 30 },
 };
 
 static int c_set(char *args, char *reply)

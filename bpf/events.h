@@ -562,6 +562,7 @@ struct th_config {
 	__u64 ptrace_req_mask;     /* ptrace requests < 64 reported (bit = request); >= 0x4200 always */
 	__u32 connect_all;         /* report connect() on TCP sockets too (normally covered by TCP_CONNECT) */
 	__u32 _pad0;
+	__u64 wakeup_bytes;        /* wake the consumer when this much is pending; 0 = every record */
 };
 
 #endif /* TRACEHOUND_EVENTS_H */

@@ -156,9 +156,19 @@ static __always_inline void *reserve(__u32 type, __u64 size)
 	return e;
 }
 
+/* Batched wakeups: the consumer is woken only when wakeup_bytes are pending;
+ * otherwise its poll timeout (--poll-ms) drains the ring. One wakeup per
+ * record costs a context switch per event. */
 static __always_inline void submit(void *e, __u32 type)
 {
-	bpf_ringbuf_submit(e, 0);
+	__u32 zero = 0;
+	struct th_config *cfg = bpf_map_lookup_elem(&th_config, &zero);
+	__u64 thr = cfg ? cfg->wakeup_bytes : 0;
+	__u64 flags = 0;
+	if (thr)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= thr ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
 	count(type & (TH_EV_KERNEL_MAX - 1));
 }
 
