@@ -1,0 +1,36 @@
+import { BlockList, isIP } from 'node:net';
+import { asStrings, stringOrStrings, type OperatorSpec } from './operator.js';
+
+const CIDR = /^([^/]+)\/([0-9]{1,3})$/;
+const MAPPED = /^::ffff:([0-9.]+)$/i;
+
+function parse(s: string): { addr: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const m = CIDR.exec(s);
+  const addr = m ? m[1]! : s;
+  const v = isIP(addr);
+  if (v === 0) return undefined;
+  const max = v === 4 ? 32 : 128;
+  const prefix = m ? Number(m[2]) : max;
+  if (prefix > max) return undefined;
+  return { addr, prefix, family: v === 4 ? 'ipv4' : 'ipv6' };
+}
+
+export const cidr: OperatorSpec = {
+  name: 'cidr',
+  summary: 'the fact IP address (v4 or v6) lies in the CIDR block (or any of an array); a bare address is a /32 or /128',
+  check: (v) => stringOrStrings(v, (s) => (parse(s) ? undefined : `"${s}" is not an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/8, fd00::/8)`)),
+  prepare: (v) => {
+    const list = new BlockList();
+    for (const s of asStrings(v)) {
+      const c = parse(s)!;
+      list.addSubnet(c.addr, c.prefix, c.family);
+    }
+    return (f) => {
+      if (typeof f !== 'string') return false;
+      const mapped = MAPPED.exec(f);
+      const addr = mapped ? mapped[1]! : f;
+      const fam = isIP(addr);
+      return fam !== 0 && list.check(addr, fam === 4 ? 'ipv4' : 'ipv6');
+    };
+  },
+};
