@@ -19,11 +19,17 @@ export interface ResolvedCgroup {
 /**
  * Maps a kernel cgroup id (the cgroup v2 directory's inode) to its path and container, cached
  * by id. The fast way is the process's own /proc/<pid>/cgroup; when the process is already
- * gone, a walk of the cgroup tree finds the directory with that inode (rate-limited).
+ * gone, a walk of the cgroup tree finds the directory with that inode. Every new id gets one
+ * walk (a cgroup made after the last walk is found), bounded by MAX_WALKS_PER_S overall.
  */
+const MISS_TTL_MS = 5_000;
+const MAX_WALKS_PER_S = 20;
+
 export class CgroupResolver {
   private readonly cache = new Map<number, ResolvedCgroup>();
-  private lastWalk = 0;
+  /** Ids a walk did not find, and when: not walked for again within MISS_TTL_MS. */
+  private readonly missed = new Map<number, number>();
+  private walks: number[] = [];
 
   constructor(private readonly root: string | null, private readonly maxEntries = 20_000, private readonly procRoot = '/proc') {}
 
@@ -67,8 +73,21 @@ export class CgroupResolver {
   }
 
   private fromWalk(cgroupId: number): string | null {
-    if (!this.root || Date.now() - this.lastWalk < 1_000) return null;
-    this.lastWalk = Date.now();
+    const now = Date.now();
+    if (!this.root || now - (this.missed.get(cgroupId) ?? -Infinity) < MISS_TTL_MS) return null;
+    this.walks = this.walks.filter((t) => now - t < 1_000);
+    if (this.walks.length >= MAX_WALKS_PER_S) return null;
+    this.walks.push(now);
+    const found = this.walk(cgroupId);
+    if (found === null) {
+      if (this.missed.size >= this.maxEntries) this.missed.clear();
+      this.missed.set(cgroupId, now);
+    }
+    return found;
+  }
+
+  private walk(cgroupId: number): string | null {
+    if (!this.root) return null;
     const stack: Array<[string, number]> = [['', 0]];
     while (stack.length) {
       const [rel, depth] = stack.pop()!;

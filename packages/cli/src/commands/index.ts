@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAgent } from './agent.js';
 import { registerStack } from './stack.js';
 
 /** Every subcommand registers itself here: one module, one line. */
@@ -6,4 +7,5 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerStack,
+  registerAgent,
 ];

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
+import type { Logger } from '@tracehound/logging';
+import { RecordCodec, registerWithRetry, type Event, type createRegistry } from '@tracehound/schemas';
+import { Publisher } from '../publisher.js';
+import { DiskSpool, type SpoolRecord } from '../spool.js';
+import type { EventSink } from './sink.js';
+
+export interface KafkaSinkOptions {
+  kafka: Kafka;
+  registry: ReturnType<typeof createRegistry>;
+  registryUrl: string;
+  topicPrefix: string;
+  dataDir: string;
+  spoolMaxBytes: number;
+  log: Logger;
+}
+
+/**
+ * Encodes events (Avro, Confluent framing) and publishes them to events.raw keyed by
+ * node/container, through the publisher that falls back to the disk spool. Writes are gathered
+ * per tick so the producer sees batches, not single records.
+ */
+export class KafkaSink implements EventSink {
+  private readonly codec: RecordCodec<'tracehound.Event'>;
+  private readonly topic: string;
+  private readonly spool: DiskSpool;
+  private readonly publisher: Publisher;
+  private readonly producer: BatchingProducer;
+  private pending: SpoolRecord[] = [];
+  private scheduled = false;
+  encodeErrors = 0;
+
+  private constructor(private readonly o: KafkaSinkOptions) {
+    this.codec = new RecordCodec(o.registry, 'tracehound.Event');
+    this.topic = topicName(o.topicPrefix, 'eventsRaw');
+    this.spool = new DiskSpool({ dir: join(o.dataDir, 'spool'), maxBytes: o.spoolMaxBytes, segmentBytes: Math.min(8 << 20, Math.max(64 << 10, o.spoolMaxBytes >> 4)) });
+    this.producer = new BatchingProducer(o.kafka);
+    this.publisher = new Publisher(this.producer, this.spool, o.log, { maxInMemory: 50_000, replayBatch: 2_000, retryMs: 2_000 });
+  }
+
+  /** Registers the Event schema (waiting for the registry) and connects the producer. */
+  static async open(o: KafkaSinkOptions): Promise<KafkaSink> {
+    const sink = new KafkaSink(o);
+    await registerWithRetry(sink.codec, valueSubject(sink.topic), o.registryUrl, o.log);
+    await sink.producer.connect();
+    return sink;
+  }
+
+  write(ev: Event): void {
+    let value: Buffer;
+    try {
+      value = this.codec.encode(ev);
+    } catch (err) {
+      this.encodeErrors++;
+      this.o.log.error({ err, kind: ev.kind }, 'event does not match the schema; skipped');
+      return;
+    }
+    this.pending.push({ topic: this.topic, key: Buffer.from(`${ev.node}/${ev.process?.container_id ?? 'host'}`), value });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flushPending());
+    }
+  }
+
+  status() {
+    return { output: 'kafka', topic: this.topic, published: this.publisher.published, backlog: this.publisher.backlog, spooled: this.publisher.spooled, encodeErrors: this.encodeErrors };
+  }
+
+  spoolState() {
+    return { records: this.spool.records, bytes: this.spool.bytes, dropped: this.spool.dropped };
+  }
+
+  async close(): Promise<void> {
+    this.flushPending();
+    await this.publisher.close();
+    await this.producer.disconnect().catch(() => undefined);
+    this.spool.close();
+  }
+
+  private flushPending(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    this.publisher.publish(batch);
+  }
+}
