@@ -27,3 +27,12 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci
 fi
+
+# The agent's kernel programs and loader: bpf/build.sh installs clang, libbpf-dev, bpftool … when
+# missing and builds only what is out of date. A host that cannot build them (no root, not
+# Linux) still runs everything else; `tracehound agent` then says what is missing.
+if [ "$(uname -s)" = Linux ] && [ "$(id -u)" -eq 0 ]; then
+  bpf/build.sh
+else
+  echo "setup: skipping the BPF build (needs root on Linux); the agent will not run here" >&2
+fi
