@@ -15,7 +15,7 @@ export interface DetectionOptions {
   now?: () => bigint;
 }
 
-type RuleState = KeyedState<ThresholdState> | KeyedState<SequenceState> | KeyedState<bigint>;
+type RuleState = KeyedState<ThresholdState> | KeyedState<SequenceState> | KeyedState<{ bucket: bigint }>;
 
 /** Everything one partition remembers: per rule (id@version), per key. */
 class PartitionState {

@@ -18,10 +18,10 @@ function parse(s: string): { addr: string; prefix: number; family: 'ipv4' | 'ipv
 export const cidr: OperatorSpec = {
   name: 'cidr',
   summary: 'the fact IP address (v4 or v6) lies in the CIDR block (or any of an array); a bare address is a /32 or /128',
-  check: (v) => stringOrStrings(v, (s) => (parse(s) ? undefined : `"${s}" is not an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/8, fd00::/8)`)),
-  prepare: (v) => {
+  check: (v, ctx) => stringOrStrings(v, ctx, (s) => (parse(s) ? undefined : `"${s}" is not an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/8, fd00::/8)`)),
+  prepare: (v, ctx) => {
     const list = new BlockList();
-    for (const s of asStrings(v)) {
+    for (const s of asStrings(v, ctx)) {
       const c = parse(s)!;
       list.addSubnet(c.addr, c.prefix, c.family);
     }

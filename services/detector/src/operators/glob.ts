@@ -8,7 +8,7 @@ const OPTIONS = { dot: true, nobrace: false };
 export const glob: OperatorSpec = {
   name: 'glob',
   summary: 'the fact string matches the glob (picomatch: *, **, ?, [a-z], {a,b}), or any of an array of globs',
-  check: (v) => stringOrStrings(v, (s) => {
+  check: (v, ctx) => stringOrStrings(v, ctx, (s) => {
     if (s.length > 1024) return `glob "${s.slice(0, 40)}…" is longer than 1024 characters`;
     try {
       picomatch.makeRe(s, OPTIONS);
@@ -17,8 +17,8 @@ export const glob: OperatorSpec = {
       return `glob "${s}" does not compile: ${errorMessage(err)}`;
     }
   }),
-  prepare: (v) => {
-    const isMatch = picomatch(asStrings(v), OPTIONS);
+  prepare: (v, ctx) => {
+    const isMatch = picomatch(asStrings(v, ctx), OPTIONS);
     return (f) => typeof f === 'string' && isMatch(f);
   },
 };

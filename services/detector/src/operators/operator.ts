@@ -37,9 +37,17 @@ export function evaluator(op: OperatorSpec, ctx: OperatorContext): (factValue: u
   };
 }
 
-/** A string or a non-empty array of strings, each checked by `each`. */
-export function stringOrStrings(value: unknown, each: (s: string) => string | undefined = () => undefined): string | undefined {
-  const all = Array.isArray(value) ? value : [value];
+const listRef = (v: unknown): string | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { list?: unknown }).list === 'string' ? (v as { list: string }).list : undefined;
+
+/**
+ * A string, a non-empty array of strings, or `{"list": "name"}` naming a list of strings;
+ * each string checked by `each`.
+ */
+export function stringOrStrings(value: unknown, ctx: OperatorContext, each: (s: string) => string | undefined = () => undefined): string | undefined {
+  const name = listRef(value);
+  if (name !== undefined && !ctx.lists.has(name)) return `list "${name}" is not defined (known: ${[...ctx.lists.keys()].join(', ') || 'none'})`;
+  const all = name !== undefined ? (ctx.lists.get(name) as unknown[]) : Array.isArray(value) ? value : [value];
   if (all.length === 0) return 'expects a string or a non-empty array of strings, got []';
   if (all.length > 10_000) return `expects at most 10000 strings, got ${all.length}`;
   for (const s of all) {
@@ -50,4 +58,8 @@ export function stringOrStrings(value: unknown, each: (s: string) => string | un
   return undefined;
 }
 
-export const asStrings = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : [value as string]);
+export function asStrings(value: unknown, ctx: OperatorContext): string[] {
+  const name = listRef(value);
+  if (name !== undefined) return ctx.lists.get(name) as string[];
+  return Array.isArray(value) ? (value as string[]) : [value as string];
+}

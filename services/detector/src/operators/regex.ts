@@ -30,16 +30,17 @@ function checkPattern(p: string): string | undefined {
   } catch (err) {
     return `regex /${p}/ is refused: ${errorMessage(err)} (RE2 syntax: no backreferences or lookaround)`;
   }
-  if (!safeRegex(p)) return `regex /${p}/ is refused: nested quantifiers (star height > 1) can backtrack catastrophically`;
+  // RE2's leading inline flags, e.g. (?i), are not JavaScript syntax; the rest is checked as is.
+  if (!safeRegex(p.replace(/^\(\?[imsU]+\)/, ''))) return `regex /${p}/ is refused: nested quantifiers (star height > 1) can backtrack catastrophically`;
   return undefined;
 }
 
 export const regex: OperatorSpec = {
   name: 'regex',
   summary: `the fact string matches the RE2 regular expression (or any of an array); the first ${MAX_INPUT} characters are searched`,
-  check: (v) => stringOrStrings(v, checkPattern),
-  prepare: (v) => {
-    const res = asStrings(v).map(compile);
+  check: (v, ctx) => stringOrStrings(v, ctx, checkPattern),
+  prepare: (v, ctx) => {
+    const res = asStrings(v, ctx).map(compile);
     return (f) => {
       if (typeof f !== 'string') return false;
       const s = f.length > MAX_INPUT ? f.slice(0, MAX_INPUT) : f;

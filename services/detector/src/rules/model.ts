@@ -61,7 +61,7 @@ export type StatefulSpec = ThresholdSpec | SequenceSpec;
 
 /** A partial event; the missing fields come from a sample event of the same kind. */
 export type ExampleEvent = Record<string, unknown>;
-export type Example = ExampleEvent | { events: ExampleEvent[] };
+export type Example = ExampleEvent | { events: ExampleEvent[]; times?: number };
 
 export interface RuleDoc {
   id: string;
