@@ -8,6 +8,7 @@ import { TracehoundError, errorMessage } from '@tracehound/errors';
  */
 export const DATA_ERROR_CODES: Readonly<Record<string, string>> = {
   6: 'CANNOT_PARSE_TEXT',
+  25: 'CANNOT_PARSE_ESCAPE_SEQUENCE',
   26: 'CANNOT_PARSE_QUOTED_STRING',
   27: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED',
   32: 'ATTEMPT_TO_READ_AFTER_EOF',
@@ -22,6 +23,7 @@ export const DATA_ERROR_CODES: Readonly<Record<string, string>> = {
   321: 'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE',
   349: 'CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN',
   376: 'CANNOT_PARSE_UUID',
+  407: 'DECIMAL_OVERFLOW',
   441: 'CANNOT_PARSE_IPV4',
   442: 'CANNOT_PARSE_IPV6',
   459: 'CANNOT_PARSE_BOOL',

@@ -139,3 +139,37 @@ export const DetectorConfig = Type.Object({
   TRACEHOUND_DETECTOR_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
   TRACEHOUND_DETECTOR_HTTP_PORT: Type.Integer({ default: 9466, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
 });
+
+/** Storage retention (applied by the migrations as table TTLs; changing a value alters the TTL at the next start). */
+export const RetentionConfig = Type.Object({
+  TRACEHOUND_RETENTION_EVENTS_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 3650, description: 'days events are kept in ClickHouse (1-3650)' }),
+  TRACEHOUND_RETENTION_ALERTS_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3650, description: 'days alerts and their state history are kept (1-3650)' }),
+  TRACEHOUND_RETENTION_AUDIT_DAYS: Type.Integer({ default: 365, minimum: 1, maximum: 3650, description: 'days API audit records are kept (1-3650)' }),
+  TRACEHOUND_CLICKHOUSE_CLUSTER: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a ClickHouse cluster name: migrations then run ON CLUSTER with Replicated engines and Distributed tables' })),
+});
+
+/** The ClickHouse sink (`tracehound sink`): events.enriched and alerts into ClickHouse. */
+export const SinkConfig = Type.Object({
+  TRACEHOUND_SINK_GROUP_ID: Type.String({ default: 'tracehound-sink', minLength: 1, description: 'the Kafka consumer group of sink instances' }),
+  TRACEHOUND_SINK_BATCH_ROWS: Type.Integer({ default: 20_000, minimum: 1, maximum: 1_000_000, description: 'rows per ClickHouse insert at most (1-1000000)' }),
+  TRACEHOUND_SINK_BATCH_BYTES: Type.Integer({ default: 16 * 1024 * 1024, minimum: 1024, description: 'Kafka bytes fetched per partition and batch (at least 1024)' }),
+  TRACEHOUND_SINK_MAX_WAIT_MS: Type.Integer({ default: 1_000, minimum: 0, maximum: 60_000, description: 'milliseconds a fetch waits for a batch to fill before it is inserted (0-60000)' }),
+  TRACEHOUND_SINK_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
+  TRACEHOUND_SINK_HTTP_PORT: Type.Integer({ default: 9467, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
+});
+
+/** The REST API (`tracehound api`). */
+export const ApiConfig = Type.Object({
+  TRACEHOUND_API_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address the API listens on' }),
+  TRACEHOUND_API_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'the port of the API (0 picks a free one)' }),
+  TRACEHOUND_API_CORS_ORIGINS: Type.String({ default: '', description: 'comma-separated origins allowed by CORS; empty means CORS off' }),
+  TRACEHOUND_API_RATE_LIMIT: Type.Integer({ default: 600, minimum: 1, description: 'requests per minute per caller (token or address)' }),
+  TRACEHOUND_API_BODY_LIMIT: Type.Integer({ default: 1024 * 1024, minimum: 1024, maximum: 64 * 1024 * 1024, description: 'the largest request body in bytes (1024-67108864)' }),
+  TRACEHOUND_API_SESSION_TTL_S: Type.Integer({ default: 12 * 3600, minimum: 60, description: 'seconds a login session token lives (at least 60)' }),
+  TRACEHOUND_API_QUERY_TIMEOUT_S: Type.Integer({ default: 10, minimum: 1, maximum: 600, description: 'seconds a query may run in ClickHouse (1-600)' }),
+  TRACEHOUND_API_MAX_ROWS_READ: Type.Integer({ default: 200_000_000, minimum: 1000, description: 'rows a query may read in ClickHouse before it is refused' }),
+  TRACEHOUND_API_BACKTEST_MAX_EVENTS: Type.Integer({ default: 1_000_000, minimum: 1, description: 'events a backtest may evaluate at most' }),
+  TRACEHOUND_API_BACKTEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, description: 'milliseconds a backtest may run at most' }),
+  TRACEHOUND_API_SSE_MAX_CLIENTS: Type.Integer({ default: 1_000, minimum: 1, description: 'concurrent live alert streams; more are refused with 503' }),
+  TRACEHOUND_API_ADMIN_USER: Type.String({ default: 'admin', pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'the name of the first admin, created with a generated password at first start' }),
+});

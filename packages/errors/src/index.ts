@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   TH_ERR_RULE_EVAL: { retriable: false, summary: 'a rule failed while evaluating an event' },
   TH_ERR_KUBE: { retriable: true, summary: 'a Kubernetes API call failed' },
   TH_ERR_KUBE_FORBIDDEN: { retriable: false, summary: 'the Kubernetes API refused access (RBAC)' },
+  TH_ERR_CLICKHOUSE_DATA: { retriable: false, summary: 'ClickHouse rejected the data of an insert' },
+  TH_ERR_MIGRATION: { retriable: false, summary: 'a storage migration failed' },
+  TH_ERR_UNAUTHENTICATED: { retriable: false, summary: 'no valid credentials were presented' },
+  TH_ERR_FORBIDDEN: { retriable: false, summary: 'the caller may not do this' },
+  TH_ERR_NOT_FOUND: { retriable: false, summary: 'no such object, or not visible to the caller' },
+  TH_ERR_CONFLICT: { retriable: false, summary: 'the object already exists or changed meanwhile' },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

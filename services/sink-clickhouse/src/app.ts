@@ -1,0 +1,87 @@
+import type { Kafka } from 'kafkajs';
+import { migrate, type ClickHouseLike, type DdlContext, type InsertFormat } from '@tracehound/clickhouse';
+import { BatchConsumer, BatchingProducer, avroDecoder, topicName, type Decoder } from '@tracehound/kafka';
+import type { Logger } from '@tracehound/logging';
+import { RecordCodec, type RecordName, createRegistry } from '@tracehound/schemas';
+import { withFetchBatching } from './adapters/fetch-batching.js';
+import { clickhouseStore } from './adapters/store.js';
+import { SINK_TABLES, type SinkTable } from './tables.js';
+import { SinkWriter } from './writer.js';
+
+export interface SinkOptions {
+  kafka: Kafka;
+  /** Shared with the API in the all-in-one process (chDB: one process per data dir). */
+  clickhouse: ClickHouseLike;
+  ddl: DdlContext;
+  registryUrl: string;
+  topicPrefix: string;
+  groupId: string;
+  logger: Logger;
+  batchRows?: number;
+  /** Kafka bytes per partition and fetch. */
+  batchBytes?: number;
+  maxWaitMs?: number;
+  format?: InsertFormat;
+  /** Run the storage migrations at start (idempotent; on by default). */
+  migrate?: boolean;
+  retry?: { initialDelayMs: number; maxDelayMs: number };
+  /** How long the group waits for a silent member (a killed sink) before its partitions move. */
+  sessionTimeoutMs?: number;
+}
+
+export interface Sink {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  ready(): boolean;
+  details(): Record<string, unknown>;
+}
+
+/** Wires the ClickHouse sink: events.enriched and alerts → their tables. What main.ts and tests build. */
+export function buildSink(o: SinkOptions): Sink {
+  const registry = createRegistry(o.registryUrl);
+  const tables = new Map<string, SinkTable>(SINK_TABLES.map((t) => [topicName(o.topicPrefix, t.topic), t]));
+  const decoders = new Map<string, Decoder<unknown>>();
+  const codecs = new Map<RecordName, Decoder<unknown>>();
+  for (const [topic, t] of tables) {
+    if (!codecs.has(t.record)) codecs.set(t.record, avroDecoder(new RecordCodec(registry, t.record)) as Decoder<unknown>);
+    decoders.set(topic, codecs.get(t.record)!);
+  }
+  const batchBytes = o.batchBytes ?? 16 * 1024 * 1024;
+  const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000 });
+  const producer = new BatchingProducer(o.kafka);
+  const writer = new SinkWriter({
+    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format),
+    tables,
+    batchRows: o.batchRows ?? 20_000,
+    logger: o.logger,
+    ...(o.retry ? { retry: o.retry } : {}),
+  });
+  const consumer = new BatchConsumer<unknown>(kafka, {
+    groupId: o.groupId,
+    topics: [...tables.keys()],
+    decode: (msg, topic) => decoders.get(topic)!(msg, topic),
+    handle: (records, ctx) => writer.handle(records, ctx),
+    deadLetter: { producer, topic: topicName(o.topicPrefix, 'deadLetter') },
+    logger: o.logger,
+    maxBytesPerPartition: batchBytes,
+    ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
+  });
+  let running = false;
+  return {
+    async start() {
+      if (o.migrate !== false) await migrate(o.clickhouse, o.ddl, o.logger);
+      await producer.connect();
+      consumer.raw.on(consumer.raw.events.GROUP_JOIN, () => writer.forgetProgress());
+      await consumer.start();
+      running = true;
+      o.logger.info({ topics: [...tables.keys()], group: o.groupId }, 'sink started');
+    },
+    async close() {
+      running = false;
+      await consumer.stop();
+      await producer.disconnect();
+    },
+    ready: () => running && writer.clickhouseUp,
+    details: () => ({ clickhouse: writer.clickhouseUp ? 'up' : 'unavailable', lastInsertAt: writer.lastInsertAt ? new Date(writer.lastInsertAt).toISOString() : null }),
+  };
+}

@@ -1,0 +1,3 @@
+export { buildSink, type Sink, type SinkOptions } from './app.js';
+export { SINK_TABLES, type SinkTable } from './tables.js';
+export { SinkWriter } from './writer.js';

@@ -1,0 +1,49 @@
+import { createClickHouse, describeTarget } from '@tracehound/clickhouse';
+import { ClickHouseConfig, CommonConfig, RetentionConfig, SinkConfig, loadConfig } from '@tracehound/config';
+import { createKafka, waitForKafka } from '@tracehound/kafka';
+import { createLogger } from '@tracehound/logging';
+import { enableDefaultMetrics } from '@tracehound/metrics';
+import { runMain, startOpsServer } from '@tracehound/service';
+import { Type } from '@sinclair/typebox';
+import { buildSink } from './app.js';
+
+export const SinkProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, SinkConfig]);
+
+/** `tracehound sink`: the process around the sink app (config, ClickHouse client, ops server, signals). */
+export async function main(): Promise<void> {
+  const cfg = loadConfig(SinkProcessConfig);
+  const logger = createLogger('sink-clickhouse', cfg.TRACEHOUND_LOG_LEVEL);
+  enableDefaultMetrics();
+  await runMain('sink-clickhouse', logger, async () => {
+    const chOptions = { url: cfg.TRACEHOUND_CLICKHOUSE_URL, dataDir: cfg.TRACEHOUND_DATA_DIR, database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE };
+    logger.info({ clickhouse: describeTarget(chOptions) }, 'starting');
+    const kafkaOptions = { brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${cfg.TRACEHOUND_KAFKA_CLIENT_ID}-sink`, logger };
+    await waitForKafka(kafkaOptions);
+    const clickhouse = createClickHouse(chOptions);
+    const sink = buildSink({
+      kafka: createKafka(kafkaOptions),
+      clickhouse,
+      ddl: {
+        database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE,
+        cluster: cfg.TRACEHOUND_CLICKHOUSE_CLUSTER,
+        retention: { eventsDays: cfg.TRACEHOUND_RETENTION_EVENTS_DAYS, alertsDays: cfg.TRACEHOUND_RETENTION_ALERTS_DAYS, auditDays: cfg.TRACEHOUND_RETENTION_AUDIT_DAYS },
+      },
+      registryUrl: cfg.TRACEHOUND_REGISTRY_URL,
+      topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX,
+      groupId: cfg.TRACEHOUND_SINK_GROUP_ID,
+      logger,
+      batchRows: cfg.TRACEHOUND_SINK_BATCH_ROWS,
+      batchBytes: cfg.TRACEHOUND_SINK_BATCH_BYTES,
+      maxWaitMs: cfg.TRACEHOUND_SINK_MAX_WAIT_MS,
+    });
+    await sink.start();
+    const ops = await startOpsServer({ host: cfg.TRACEHOUND_SINK_HTTP_HOST, port: cfg.TRACEHOUND_SINK_HTTP_PORT, ready: sink.ready, details: sink.details });
+    return {
+      async close() {
+        await ops.close();
+        await sink.close();
+        await clickhouse.close();
+      },
+    };
+  });
+}

@@ -1,0 +1,8 @@
+import { counter, gauge, histogram } from '@tracehound/metrics';
+
+export const rowsStored = counter({ name: 'tracehound_sink_rows_total', help: 'Rows inserted into ClickHouse', labelNames: ['table'] });
+export const rowsSkipped = counter({ name: 'tracehound_sink_rows_already_stored_total', help: 'Re-delivered records skipped because ClickHouse already holds them', labelNames: ['table'] });
+export const rowsRejected = counter({ name: 'tracehound_sink_rows_rejected_total', help: 'Rows ClickHouse refused, sent to the dead-letter topic', labelNames: ['table'] });
+export const insertFailures = counter({ name: 'tracehound_sink_insert_failures_total', help: 'Failed inserts, by whether they will be retried', labelNames: ['table', 'retriable'] });
+export const insertSeconds = histogram({ name: 'tracehound_sink_insert_seconds', help: 'Time per ClickHouse insert', labelNames: ['table'], buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+export const clickhouseUp = gauge({ name: 'tracehound_sink_clickhouse_up', help: '1 while the last ClickHouse insert succeeded, 0 while inserts are retried' });

@@ -1,0 +1,17 @@
+import { ALERTS, EVENTS, alertToRow, eventToRow, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
+import type { TopicId } from '@tracehound/kafka';
+import type { Alert, Event, RecordName } from '@tracehound/schemas';
+
+/** What the sink stores from one topic: the record, the table (a migration) and the row mapping. */
+export interface SinkTable {
+  topic: TopicId;
+  record: RecordName;
+  spec: TableSpec;
+  toRow(value: unknown, src: SourceOffset): Record<string, unknown>;
+}
+
+/** Every topic the sink consumes: a new one is one line here plus its migration. */
+export const SINK_TABLES: readonly SinkTable[] = [
+  { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src) },
+  { topic: 'alerts', record: 'tracehound.Alert', spec: ALERTS, toRow: (v, src) => alertToRow(v as Alert, src) },
+];

@@ -1,0 +1,116 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createClickHouse } from '@tracehound/clickhouse';
+import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
+import { silentLogger } from '@tracehound/logging';
+import { RecordCodec, sampleAlert, type Event } from '@tracehound/schemas';
+import { eventually, testKafka, type TestKafka } from '@tracehound/testkit';
+import { buildSink } from '../src/app.js';
+import { RETENTION, SwitchableClickHouse, count, freshEvents } from './helpers.js';
+
+async function producerFor(tk: TestKafka) {
+  const events = new RecordCodec(tk.registry, 'tracehound.Event');
+  const alerts = new RecordCodec(tk.registry, 'tracehound.Alert');
+  const evTopic = topicName(tk.prefix, 'eventsEnriched');
+  const alTopic = topicName(tk.prefix, 'alerts');
+  await events.register(valueSubject(evTopic));
+  await alerts.register(valueSubject(alTopic));
+  const producer = new BatchingProducer(tk.kafka);
+  await producer.connect();
+  return {
+    producer,
+    sendEvents: (list: Event[]) => producer.send(evTopic, list.map((e, i) => ({ key: `pod-${i % 7}`, value: events.encode(e) }))),
+    sendAlerts: (n: number) => {
+      const now = BigInt(Date.now()) * 1_000_000n;
+      return producer.send(alTopic, Array.from({ length: n }, (_, i) => ({ key: `pod-${i % 3}`, value: alerts.encode(sampleAlert({ id: `a-${i}`, ts: now + BigInt(i) })) })));
+    },
+  };
+}
+
+const sinkOptions = (tk: TestKafka, group: string) => ({
+  kafka: tk.kafka,
+  ddl: { database: 'sink', retention: RETENTION },
+  registryUrl: tk.registryUrl,
+  topicPrefix: tk.prefix,
+  groupId: group,
+  logger: silentLogger(),
+  maxWaitMs: 100,
+  retry: { initialDelayMs: 50, maxDelayMs: 200 },
+});
+
+t.test('N events and M alerts produced → exactly N + M rows (integration, real Kafka and chDB)', async (t) => {
+  const tk = await testKafka('sink-basic', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const p = await producerFor(tk);
+  t.teardown(() => p.producer.disconnect());
+  const ch = createClickHouse({ dataDir: t.testdir(), database: 'sink' });
+  t.teardown(() => ch.close());
+  const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch });
+  await sink.start();
+  t.teardown(() => sink.close());
+  await Promise.all([p.sendEvents(freshEvents(5000)), p.sendAlerts(40)]);
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) >= 5000 ? true : undefined), 30_000, '5000 rows');
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.alerts')) >= 40 ? true : undefined), 30_000, '40 alerts');
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 5000, 'exactly N events');
+  t.equal(await count(ch, 'SELECT count() FROM sink.alerts'), 40, 'exactly M alerts');
+  t.equal(sink.ready(), true);
+});
+
+t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event exactly once', async (t) => {
+  const tk = await testKafka('sink-kill', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const p = await producerFor(tk);
+  t.teardown(() => p.producer.disconnect());
+  const dataDir = t.testdir();
+  const group = `${tk.prefix}.g`;
+  const N = 20_000;
+  await p.sendEvents(freshEvents(N));
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/run-sink.ts', import.meta.url))], {
+    env: { ...process.env, SINK_DATA_DIR: dataDir, SINK_PREFIX: tk.prefix, SINK_GROUP: group },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('started') && resolve());
+    child.once('exit', (code) => reject(new Error(`sink child exited early (${code})`)));
+  });
+  // Let it store part of the stream in small batches, then kill it without warning.
+  await new Promise((r) => setTimeout(r, 2_500));
+  child.kill('SIGKILL');
+  await exited;
+  const ch = createClickHouse({ dataDir, database: 'sink' });
+  t.teardown(() => ch.close());
+  const before = await count(ch, 'SELECT count() FROM sink.events');
+  t.ok(before > 0 && before < N, `killed mid-stream (${before} of ${N} stored)`);
+  const sink = buildSink({ ...sinkOptions(tk, group), clickhouse: ch });
+  await sink.start();
+  t.teardown(() => sink.close());
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) >= N ? true : undefined), 60_000, `${N} rows`);
+  await new Promise((r) => setTimeout(r, 1_000));
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), N, 'exactly N rows');
+  t.equal(await count(ch, 'SELECT uniqExact(id) FROM sink.events'), N, 'no duplicates');
+});
+
+t.test('ClickHouse closed mid-stream and reopened: consumption pauses, resumes, nothing lost or doubled', async (t) => {
+  const tk = await testKafka('sink-engine', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const p = await producerFor(tk);
+  t.teardown(() => p.producer.disconnect());
+  const ch = new SwitchableClickHouse(t.testdir());
+  t.teardown(() => ch.close());
+  const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch, batchRows: 500 });
+  await sink.start();
+  t.teardown(() => sink.close());
+  const events = freshEvents(6000);
+  await p.sendEvents(events.slice(0, 3000));
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) > 0 ? true : undefined), 30_000, 'first rows');
+  await ch.closeEngine();
+  await p.sendEvents(events.slice(3000));
+  await eventually(() => (sink.ready() ? undefined : true), 10_000, 'not ready while ClickHouse is away');
+  t.match(sink.details(), { clickhouse: 'unavailable' });
+  await new Promise((r) => setTimeout(r, 1_000));
+  ch.reopenEngine();
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) >= 6000 ? true : undefined), 30_000, '6000 rows');
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 6000, 'exactly N rows');
+  t.equal(sink.ready(), true, 'ready again');
+});
