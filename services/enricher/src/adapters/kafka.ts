@@ -1,0 +1,89 @@
+import type { Kafka } from 'kafkajs';
+import { TracehoundError, errorMessage } from '@tracehound/errors';
+import { BatchConsumer, BatchingProducer, avroDecoder, provisionTopics, topicName, valueSubject, type ConsumedRecord } from '@tracehound/kafka';
+import type { Logger } from '@tracehound/logging';
+import { RecordCodec, createRegistry, registerWithRetry, type Event } from '@tracehound/schemas';
+import type { BatchControl, BatchItem } from '../handlers/enrich-batch.js';
+import type { Enriched } from '../handlers/resolve.js';
+
+export interface EnricherKafkaOptions {
+  kafka: Kafka;
+  prefix: string;
+  partitions: number;
+  replication: number;
+  registryUrl: string;
+  groupId: string;
+  logger: Logger;
+}
+
+export type EnrichFn = (items: BatchItem[], ctl: BatchControl) => Promise<Enriched[]>;
+
+/**
+ * events.raw in, events.enriched out. The consumer commits a batch's offsets only after the
+ * handler returns, and the handler returns only after Kafka acknowledged every enriched record
+ * of the batch (idempotent producer, acks=all): a crash at any point re-delivers, never loses.
+ */
+export class EnricherKafka {
+  readonly rawTopic: string;
+  readonly enrichedTopic: string;
+  private readonly deadLetterTopic: string;
+  private readonly codec: RecordCodec<'tracehound.Event'>;
+  private readonly producer: BatchingProducer;
+  private consumer: BatchConsumer<Event> | undefined;
+
+  constructor(private readonly o: EnricherKafkaOptions) {
+    this.rawTopic = topicName(o.prefix, 'eventsRaw');
+    this.enrichedTopic = topicName(o.prefix, 'eventsEnriched');
+    this.deadLetterTopic = topicName(o.prefix, 'deadLetter');
+    this.codec = new RecordCodec(createRegistry(o.registryUrl), 'tracehound.Event');
+    this.producer = new BatchingProducer(o.kafka);
+  }
+
+  /** Creates missing topics, registers the Event schema for events.enriched, connects the producer. */
+  async prepare(): Promise<void> {
+    const admin = this.o.kafka.admin();
+    try {
+      await admin.connect();
+      await provisionTopics(admin, { prefix: this.o.prefix, partitions: this.o.partitions, replication: this.o.replication, ids: ['eventsRaw', 'eventsEnriched', 'deadLetter'] });
+    } catch (cause) {
+      throw new TracehoundError('TH_ERR_KAFKA', `could not provision topics: ${errorMessage(cause)}`, { cause });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await registerWithRetry(this.codec, valueSubject(this.enrichedTopic), this.o.registryUrl, this.o.logger);
+    await this.producer.connect();
+  }
+
+  async run(enrich: EnrichFn): Promise<void> {
+    this.consumer = new BatchConsumer<Event>(this.o.kafka, {
+      groupId: this.o.groupId,
+      topics: [this.rawTopic],
+      decode: avroDecoder(this.codec),
+      deadLetter: { producer: this.producer, topic: this.deadLetterTopic },
+      logger: this.o.logger,
+      handle: async (records, ctx) => {
+        const enriched = await enrich(records.map(toItem), ctx);
+        const messages = [];
+        for (let i = 0; i < enriched.length; i++) {
+          const e = enriched[i]!;
+          try {
+            messages.push({ key: e.key, value: this.codec.encode(e.event) });
+          } catch (err) {
+            ctx.deadLetter(records[i] as ConsumedRecord<unknown>, 'TH_ERR_ENCODE', errorMessage(err));
+          }
+        }
+        await this.producer.send(this.enrichedTopic, messages);
+      },
+    });
+    await this.consumer.start();
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+    await this.producer.disconnect();
+  }
+}
+
+function toItem(r: ConsumedRecord<Event>): BatchItem {
+  return { event: r.value, key: r.key ? r.key.toString() : null };
+}

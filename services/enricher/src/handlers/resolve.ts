@@ -1,0 +1,97 @@
+import type { Enrichment, Event, K8s } from '@tracehound/schemas';
+import type { Resolved } from '../cache/pod-index.js';
+import { parseCgroupPath } from '../cgroup.js';
+import type { K8sBase } from '../kube/model.js';
+
+/** What the enricher needs to look up; the cluster cache provides it. */
+export interface Lookup {
+  byContainerId(id: string): Resolved | undefined;
+  byPodUid(uid: string): Resolved | undefined;
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+}
+
+/** Where an event comes from, worked out once per event. */
+export type Target =
+  | { type: 'host' }
+  | { type: 'pod'; containerId: string | null; podUid: string | null };
+
+export interface Enriched {
+  /** pod uid; the node for host processes; the raw key (node/container) when unresolved */
+  key: string;
+  event: Event;
+  outcome: Enrichment;
+}
+
+/**
+ * Host process: no container id and no pod uid in the cgroup path (or no process at all, as for
+ * agent_stats). Otherwise the container id (as the agent found it) and the pod uid from the
+ * kubepods cgroup path, either of which may be missing.
+ */
+export function targetOf(event: Event): Target {
+  const p = event.process;
+  if (!p) return { type: 'host' };
+  const containerId = p.container_id ? p.container_id.toLowerCase() : null;
+  const podUid = p.cgroup_path ? (parseCgroupPath(p.cgroup_path)?.podUid ?? podUidOnly(p.cgroup_path)) : null;
+  if (!containerId && !podUid) return { type: 'host' };
+  return { type: 'pod', containerId, podUid };
+}
+
+// A process in a pod's cgroup but in no container scope (e.g. a pod-level slice) still has a uid.
+const POD_SLICE = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
+function podUidOnly(path: string): string | null {
+  const m = POD_SLICE.exec(path);
+  return m ? m[1]!.replace(/_/g, '-') : null;
+}
+
+/** The key a target's events carry when nothing better is known (as on events.raw). */
+export function fallbackKey(event: Event, t: Target, rawKey: string | null): string {
+  if (t.type === 'pod' && t.podUid) return t.podUid;
+  return rawKey ?? (t.type === 'pod' && t.containerId ? `${event.node}/${t.containerId}` : event.node);
+}
+
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** Builds enriched events; keeps one host block per node so host events allocate nothing extra. */
+export class Resolver {
+  private readonly hostBlocks = new Map<string, K8s>();
+
+  constructor(private readonly lookup: Lookup, private readonly cluster: string) {}
+
+  /**
+   * The enriched event, or undefined when it is worth waiting: its container is not known yet.
+   * `final` means no more waiting: the pod alone, or nothing, is what there is.
+   */
+  resolve(event: Event, t: Target, rawKey: string | null, final: boolean): Enriched | undefined {
+    if (t.type === 'host') return this.out(event, event.node, 'host', this.hostBlock(event.node));
+    const byContainer = t.containerId ? this.lookup.byContainerId(t.containerId) : undefined;
+    if (byContainer) return this.out(event, byContainer.block.pod_uid!, 'resolved', this.withNamespace(byContainer.block));
+    const byPod = t.podUid ? this.lookup.byPodUid(t.podUid) : undefined;
+    // A known pod without this container in its status yet: wait for the kubelet's update, then
+    // settle for the pod-level context.
+    if (byPod && (final || !t.containerId)) return this.out(event, byPod.block.pod_uid!, 'resolved', this.withNamespace(byPod.block));
+    if (!final) return undefined;
+    return this.out(event, fallbackKey(event, t, rawKey), 'unresolved', this.hostBlock(event.node));
+  }
+
+  private withNamespace(block: K8sBase): K8s {
+    return { ...block, namespace_labels: (block.namespace && this.lookup.namespaceLabels(block.namespace)) || EMPTY };
+  }
+
+  private hostBlock(node: string): K8s {
+    let b = this.hostBlocks.get(node);
+    if (!b) {
+      b = {
+        cluster: this.cluster, namespace: null, namespace_labels: EMPTY, pod: null, pod_uid: null, pod_labels: EMPTY, pod_annotations: EMPTY,
+        container: null, image: null, image_id: null, service_account: null, node, owner_kind: null, owner_name: null,
+        workload_kind: null, workload_name: null, privileged: false, host_pid: false, host_network: false, host_ipc: false, host_path_mounts: [],
+      };
+      if (this.hostBlocks.size > 10_000) this.hostBlocks.clear();
+      this.hostBlocks.set(node, b);
+    }
+    return b;
+  }
+
+  private out(event: Event, key: string, outcome: Enrichment, k8s: K8s): Enriched {
+    return { key, outcome, event: { ...event, enrichment: outcome, k8s } };
+  }
+}
