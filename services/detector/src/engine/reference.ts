@@ -36,11 +36,13 @@ export class ReferenceEngine {
     for (const [name, c] of source.conditions) this.engine.setCondition(name, normalizeRoot(normalizeCondition(c)) as never);
     for (const r of source.rules.values()) {
       if (r.enabled === false) continue;
-      this.engine.addRule(new Rule({ name: r.id, conditions: normalizeRoot(r.condition) as never, event: { type: r.id } }));
+      const root = normalizeRoot(r.condition);
+      const conditions = r.stateful?.type === 'sequence' ? { all: [root, { any: r.stateful.steps.map((s) => normalizeRoot(s.condition)) }] } : root;
+      this.engine.addRule(new Rule({ name: r.id, conditions: conditions as never, event: { type: r.id } }));
     }
   }
 
-  /** Ids of the rules whose condition holds for the event. */
+  /** Ids of the rules whose condition holds for the event (for a sequence rule: and one of its steps). */
   async matching(event: Event): Promise<string[]> {
     const { results } = await this.engine.run(referenceFacts(event));
     return results.map((r) => String(r.name));

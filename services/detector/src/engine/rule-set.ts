@@ -105,10 +105,13 @@ export class RuleSet {
     return this.byKind.get(kind) ?? this.anyKind;
   }
 
-  /** Stateless verdicts: the rules whose condition holds for the event (exceptions, throttles and state not applied). */
+  /**
+   * Stateless verdicts: the rules whose condition holds for the event (and, for a sequence
+   * rule, one of its steps); exceptions, throttles and state are not applied.
+   */
   matching(event: Event): CompiledRule[] {
     const e = event as unknown as Record<string, unknown>;
-    return this.candidates(event.kind).filter((r) => r.predicate(e));
+    return this.candidates(event.kind).filter((r) => r.predicate(e) && (r.stateful?.type !== 'sequence' || r.stateful.steps.some((s) => s(e))));
   }
 
   get(id: string): CompiledRule | undefined {
