@@ -20,7 +20,10 @@ t.test('the default rule files load without a single issue', async (t) => {
 });
 
 t.test('the default set has at least 30 rules, split by maturity, each with examples both ways', async (t) => {
-  if (!built.ok) return t.fail('rules did not build');
+  if (!built.ok) {
+    t.fail('rules did not build');
+    return;
+  }
   const rules = built.set.rules;
   t.ok(rules.length >= 30, `${rules.length} rules`);
   t.ok(files.some((f) => f.endsWith('stable.json')) && files.some((f) => f.endsWith('incubating.json')));
@@ -35,14 +38,20 @@ t.test('the default set has at least 30 rules, split by maturity, each with exam
 });
 
 t.test('every default rule fires on its positive examples and stays quiet on its negatives', async (t) => {
-  if (!built.ok) return t.fail('rules did not build');
+  if (!built.ok) {
+    t.fail('rules did not build');
+    return;
+  }
   const results = checkExamples(built.set);
   t.ok(results.length >= 60);
   for (const r of results) t.ok(r.ok, `${r.rule} ${r.expect}[${r.index}]: ${r.alerts} alerts${r.error ? ` (${r.error})` : ''}`);
 });
 
 t.test('issue-required coverage: a rule exists for each listed threat', async (t) => {
-  if (!built.ok) return t.fail('rules did not build');
+  if (!built.ok) {
+    t.fail('rules did not build');
+    return;
+  }
   const ids = new Set(built.set.rules.map((r) => r.id));
   for (const id of [
     'terminal-shell-in-container', 'shell-spawned-by-server', 'exec-from-temp-dir', 'fileless-memfd-exec', 'drifted-binary-exec',

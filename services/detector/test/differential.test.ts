@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { prng, randomEvent, randomRuleFile } from './fixtures/generate.js';
  */
 const SEED = Number(process.env.DIFF_SEED ?? 20251128);
 
-async function compare(t: Tap.Test, set: RuleSet, events: ReturnType<typeof randomEvent>[]) {
+async function compare(t: Test, set: RuleSet, events: ReturnType<typeof randomEvent>[]) {
   const ref = new ReferenceEngine(set.source);
   let verdicts = 0;
   let positives = 0;
@@ -46,7 +46,10 @@ t.test(`generated rules and events (seed ${SEED}): compiled verdicts equal json-
     if (built.issues.some((x) => !x.item?.startsWith('rule:'))) t.fail(built.issues.map(formatIssue).join('\n'));
     built = buildRuleSet(raw);
   }
-  if (!built.ok) return t.fail('generated rules never built');
+  if (!built.ok) {
+    t.fail('generated rules never built');
+    return;
+  }
   t.ok(built.set.rules.length >= 200, `${built.set.rules.length} valid generated rules`);
   const events = Array.from({ length: 1500 }, (_, i) => randomEvent(r, i));
   const { verdicts, positives } = await compare(t, built.set, events);
@@ -59,7 +62,10 @@ t.test('the default rule set: compiled verdicts equal json-rules-engine\'s on ge
   const dir = fileURLToPath(new URL('../../../rules/', import.meta.url));
   const { raw } = readRuleFiles(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)));
   const built = buildRuleSet(raw);
-  if (!built.ok) return t.fail('default rules do not build');
+  if (!built.ok) {
+    t.fail('default rules do not build');
+    return;
+  }
   const r = prng(SEED + 1);
   const events = Array.from({ length: 3000 }, (_, i) => randomEvent(r, i));
   const { positives } = await compare(t, built.set, events);

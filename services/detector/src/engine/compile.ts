@@ -33,13 +33,10 @@ export function compileCondition(c: Condition, env: CompileEnv): Predicate {
 function sharedCondition(name: string, env: CompileEnv): Predicate {
   const done = env.compiled.get(name);
   if (done) return done;
-  // Late binding lets a shared condition be used before it is compiled; cycles are refused earlier.
-  let target: Predicate | undefined;
-  const p: Predicate = (e) => target!(e);
+  // Cycles are refused by validation, so this recursion ends.
+  const p = compileCondition(env.conditions.get(name)!, env);
   env.compiled.set(name, p);
-  target = compileCondition(env.conditions.get(name)!, env);
-  env.compiled.set(name, target);
-  return target;
+  return p;
 }
 
 function allOf(ps: Predicate[]): Predicate {
