@@ -1,0 +1,48 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { BatchingProducer, createKafka, topicName } from '@tracehound/kafka';
+import { silentLogger } from '@tracehound/logging';
+import { eventually, testKafka } from '@tracehound/testkit';
+import { Publisher } from '../src/publisher.js';
+import { DiskSpool } from '../src/spool.js';
+
+const records = (topic: string, from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from('node-a/host'), value: Buffer.from(`event-${String(from + i).padStart(5, '0')}`) }));
+
+t.test('Kafka away: events go to the disk spool; back: replayed in order, none lost', async (t) => {
+  const { kafka, prefix } = await testKafka('agent-spool', ['eventsRaw'], 1);
+  const topic = topicName(prefix, 'eventsRaw');
+  const dir = join(t.testdir(), 'spool');
+  const log = silentLogger();
+
+  // Phase 1: nothing listens at the broker address, so every send fails and is spooled.
+  const dead = new BatchingProducer(createKafka({ brokers: '127.0.0.1:1', clientId: 'dead', logger: log, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 }, connectionTimeoutMs: 200 }));
+  const spool1 = new DiskSpool({ dir, maxBytes: 10 << 20, segmentBytes: 64 << 10 });
+  const p1 = new Publisher(dead, spool1, log, { maxInMemory: 10_000, replayBatch: 500, retryMs: 60_000 });
+  p1.publish(records(topic, 0, 300));
+  await eventually(() => (spool1.records === 300 ? true : undefined), 10_000, 'all 300 spooled');
+  p1.publish(records(topic, 300, 200)); // while the spool holds records, new ones queue behind them
+  t.equal(spool1.records, 500);
+  await p1.close();
+  spool1.close();
+
+  // Phase 2: a restarted agent with Kafka reachable drains the spool from disk.
+  const live = new BatchingProducer(kafka);
+  await live.connect();
+  t.teardown(() => live.disconnect());
+  const spool2 = new DiskSpool({ dir, maxBytes: 10 << 20, segmentBytes: 64 << 10 });
+  t.equal(spool2.records, 500, 'the spool survived the restart');
+  const p2 = new Publisher(live, spool2, log, { maxInMemory: 10_000, replayBatch: 128, retryMs: 100 });
+  await eventually(() => (spool2.empty ? true : undefined), 20_000, 'spool drained');
+  p2.publish(records(topic, 500, 10));
+
+  const got: string[] = [];
+  const c = kafka.consumer({ groupId: `${prefix}.check` });
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+  t.teardown(() => c.disconnect());
+  await eventually(() => (got.length >= 510 ? true : undefined), 20_000, '510 events in Kafka');
+  t.same(got, records(topic, 0, 510).map((r) => r.value.toString()), 'every event exactly once, in order');
+  await p2.close();
+});
