@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAgent } from './agent.js';
 import { registerStack } from './stack.js';
+import { registerDetector } from './detector.js';
+import { registerRules } from './rules.js';
 import { registerSink } from './sink.js';
 
 /** Every subcommand registers itself here: one module, one line. */
@@ -8,6 +10,8 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerStack,
+  registerDetector,
+  registerRules,
   registerSink,
   registerAgent,
 ];

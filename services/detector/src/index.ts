@@ -1,0 +1,12 @@
+export { buildDetector, defaultRuleRecords, type DetectorApp, type DetectorDeps, type DetectorSettings } from './app.js';
+export { main } from './main.js';
+export { lintRuleFiles, testRules, type LintReport, type TestOutput } from './tools.js';
+export { RuleStore, parseKey, keyOf, recordsOf, type RuleError, type ApplyResult } from './rules/store.js';
+export { buildRuleSet, type BuildResult } from './rules/build.js';
+export { readRuleFiles, readRuleTexts, withLines } from './rules/load-files.js';
+export { formatIssue, type Issue } from './rules/issues.js';
+export { Detection } from './handlers/detection.js';
+export { RuleSet, type CompiledRule } from './engine/rule-set.js';
+export { ReferenceEngine } from './engine/reference.js';
+export { OPERATORS, CUSTOM_OPERATORS } from './operators/index.js';
+export type { RuleDoc, RuleFile, Condition } from './rules/model.js';
