@@ -4,6 +4,8 @@ import { registerStack } from './stack.js';
 import { registerDetector } from './detector.js';
 import { registerRules } from './rules.js';
 import { registerSink } from './sink.js';
+import { registerEnricher } from './enricher.js';
+import { registerKube } from './kube.js';
 
 /** Every subcommand registers itself here: one module, one line. */
 export type RegisterCommand = (program: Command) => void;
@@ -14,4 +16,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerRules,
   registerSink,
   registerAgent,
+  registerEnricher,
+  registerKube,
 ];

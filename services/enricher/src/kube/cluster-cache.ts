@@ -185,7 +185,8 @@ export class ClusterCache {
 
   private malformed(resource: Resource, reason: string, key: { uid: string | null; name: string | null; namespace: string | null } = { uid: null, name: null, namespace: null }): void {
     metrics.malformed.inc({ resource, reason });
-    this.o.logger.warn({ resource, reason, ...key }, `malformed ${resource} object: ${reason}`);
+    const object = key.name ? `${key.namespace ? `${key.namespace}/` : ''}${key.name}` : null;
+    this.o.logger.warn({ resource, reason, uid: key.uid, object }, `malformed ${resource} object${object ? ` ${object}` : ''}: ${reason}`);
   }
 
   private publishSizes(): void {
