@@ -7,4 +7,4 @@ export { insertRows, selectRows, runCommand, type ClickHouseLike, type InsertFor
 export { DATA_ERROR_CODES, LIMIT_ERROR_CODES, clickhouseCode, toClickHouseError } from './errors.js';
 export { eventToRow, rowToEvent, EVENT_BLOCKS, EVENT_SELECT, type EventRow, type SourceOffset } from './rows/event-row.js';
 export { alertToRow } from './rows/alert-row.js';
-export { nsToClickHouse, nsToIso } from './rows/nanos.js';
+export { clickHouseToMs, msToClickHouse, nsToClickHouse, nsToIso } from './rows/nanos.js';

@@ -5,6 +5,7 @@ import { createTable, modifyTtl, type TableSpec } from './schema/table.js';
 import { insertRows, runCommand, selectRows, type ClickHouseLike } from './io.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { T } from './migrations/migration.js';
+import { msToClickHouse } from './rows/nanos.js';
 
 export const SCHEMA_MIGRATIONS = {
   name: 'schema_migrations',
@@ -47,7 +48,7 @@ export async function migrate(client: ClickHouseLike, ctx: DdlContext, logger?: 
   for (const m of migrations) {
     if (done.has(m.version)) continue;
     for (const s of m.up(ctx)) await exec(s, `migration ${m.version} (${m.name})`);
-    await insertRows(client, ctx.database, SCHEMA_MIGRATIONS, [{ version: m.version, name: m.name, applied_at: Date.now() }]);
+    await insertRows(client, ctx.database, SCHEMA_MIGRATIONS, [{ version: m.version, name: m.name, applied_at: msToClickHouse(Date.now()) }]);
     applied.push(m.version);
     logger?.info({ version: m.version, name: m.name }, 'storage migration applied');
   }

@@ -16,3 +16,12 @@ export function nsToIso(ns: bigint | string): string {
   const frac = (((v % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0');
   return `${iso.slice(0, 19)}.${frac}Z`;
 }
+
+/** Milliseconds since the epoch as a `DateTime64(3, 'UTC')` value. */
+export function msToClickHouse(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** A `DateTime64(3, 'UTC')` as ClickHouse prints it, back to milliseconds. */
+export const clickHouseToMs = (s: string): number => Date.parse(`${s.replace(' ', 'T')}Z`);

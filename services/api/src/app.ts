@@ -1,0 +1,173 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import { migrate, type ClickHouseLike, type DdlContext } from '@tracehound/clickhouse';
+import type { Logger } from '@tracehound/logging';
+import { registry } from '@tracehound/metrics';
+import { AuditLog } from './adapters/audit-log.js';
+import { UsersStore } from './adapters/users-store.js';
+import { AuthService } from './auth/auth-service.js';
+import type { Principal } from './auth/principal.js';
+import { errorHandler } from './errors.js';
+import { AlertQueries } from './queries/alerts.js';
+import { EventQueries } from './queries/events.js';
+import { StatsQueries } from './queries/stats.js';
+import { ROUTES } from './routes/index.js';
+import type { Api, Services } from './routes/types.js';
+import type { RuleService } from './rules/rule-service.js';
+import { ErrorBody } from './schemas/common.js';
+import { AlertView } from './schemas/alerts.js';
+import { EventView } from './schemas/events.js';
+import { TokenView, UserView } from './schemas/auth.js';
+import { LiveAlerts } from './stream/live-alerts.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** A route that needs no token (login, health, docs). */
+    public?: boolean;
+  }
+}
+
+export interface ApiOptions {
+  /** Shared with the sink in the all-in-one process (chDB: one process per data dir). */
+  clickhouse: ClickHouseLike;
+  ddl: DdlContext;
+  logger: Logger;
+  adminUser?: string;
+  /** Called once, at first start, with the generated password of the first admin. */
+  onFirstAdmin?: (username: string, password: string) => void;
+  sessionTtlMs?: number;
+  queryTimeoutS?: number;
+  maxRowsRead?: number;
+  bodyLimit?: number;
+  rateLimitPerMinute?: number;
+  corsOrigins?: string[];
+  sseMaxClients?: number;
+  /** Rule management and backtest; absent until the rule engine is wired (routes answer 503). */
+  rules?: RuleService;
+  migrate?: boolean;
+}
+
+export interface ApiApp {
+  app: FastifyInstance;
+  live: LiveAlerts;
+  auth: AuthService;
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+/** Builds the REST API on a ClickHouse client: what main.ts serves and tests inject into. */
+export async function buildApi(o: ApiOptions): Promise<ApiApp> {
+  if (o.migrate !== false) await migrate(o.clickhouse, o.ddl, o.logger);
+  const db = o.ddl.database;
+  const limits = { maxExecutionSeconds: o.queryTimeoutS ?? 10, maxRowsToRead: o.maxRowsRead ?? 200_000_000 };
+  const auth = new AuthService(new UsersStore(o.clickhouse, db), o.sessionTtlMs ?? 12 * 3_600_000);
+  const audit = new AuditLog(o.clickhouse, db, o.logger);
+  const live = new LiveAlerts({ maxClients: o.sseMaxClients ?? 1_000, perUser: 50, maxQueuedBytes: 1024 * 1024, heartbeatMs: 15_000 });
+  const firstPassword = await auth.ensureFirstAdmin(o.adminUser ?? 'admin');
+  if (firstPassword) o.onFirstAdmin?.(o.adminUser ?? 'admin', firstPassword);
+
+  const app: Api = Fastify({
+    loggerInstance: o.logger,
+    disableRequestLogging: true,
+    bodyLimit: o.bodyLimit ?? 1024 * 1024,
+    genReqId: () => randomUUID(),
+    // Unknown fields are refused, not silently dropped; query strings are coerced (one value → array).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 512 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
+
+  for (const schema of [ErrorBody, EventView, AlertView, UserView, TokenView]) app.addSchema(schema);
+  app.setErrorHandler(errorHandler(o.logger));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'TH_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+  });
+  if (o.corsOrigins?.length) await app.register(cors, { origin: o.corsOrigins, credentials: false });
+  await app.register(rateLimit, {
+    max: o.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    allowList: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url.split('?')[0]!),
+    // A caller is its token when it has one, its address otherwise.
+    keyGenerator: (req) => (req.headers.authorization ? `t:${req.headers.authorization.slice(-16)}` : `ip:${req.ip}`),
+    errorResponseBuilder: (req, ctx) => ({ statusCode: 429, error: 'TH_ERR_RATE_LIMITED', message: `rate limit: ${ctx.max} requests per ${ctx.after}`, requestId: req.id }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tracehound API', version: '1', description: 'Events, alerts, stats, rules and users. Send `Authorization: Bearer <token>` (from POST /api/v1/auth/login, or an API token). Nanosecond times are decimal strings (`ts`) and ISO 8601 with nine fraction digits (`time`).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: false } });
+
+  // Every API route needs a valid token unless it says it is public.
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/') || req.routeOptions.config?.public) return;
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer ([^\s]+)$/i.exec(header)?.[1];
+    req.principal = await auth.authenticate(token);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    audit.record({
+      ts: Date.now(), request_id: req.id, actor: req.principal?.username ?? '', auth: req.principal?.auth ?? 'anonymous', method: req.method,
+      route: req.routeOptions.url ?? '', path: req.url.slice(0, 2048), status: reply.statusCode, duration_ms: reply.elapsedTime, ip: req.ip,
+      error_code: reply.statusCode >= 400 ? String(reply.statusCode) : '',
+    });
+  });
+
+  let chUp = true;
+  let lastPing = 0;
+  const ping = async () => {
+    if (Date.now() - lastPing > 2_000) {
+      lastPing = Date.now();
+      chUp = (await o.clickhouse.ping().catch(() => ({ success: false }))).success;
+    }
+    return chUp;
+  };
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok', sseClients: live.size }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    const ready = await ping();
+    return reply.code(ready ? 200 : 503).send({ ready, clickhouse: ready ? 'up' : 'unavailable' });
+  });
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  const services: Services = {
+    auth,
+    events: new EventQueries(o.clickhouse, db, limits),
+    alerts: new AlertQueries(o.clickhouse, db, limits),
+    stats: new StatsQueries(o.clickhouse, db, limits),
+    rules: o.rules,
+    live,
+    limits,
+    audit: (req, status) => audit.record({
+      ts: Date.now(), request_id: req.id, actor: req.principal?.username ?? '', auth: req.principal?.auth ?? 'anonymous', method: req.method,
+      route: req.routeOptions.url ?? '', path: req.url.slice(0, 2048), status, duration_ms: 0, ip: req.ip, error_code: '',
+    }),
+  };
+  for (const register of ROUTES) register(app, services);
+  await app.ready();
+
+  return {
+    app,
+    live,
+    auth,
+    ready: () => chUp,
+    async close() {
+      live.close();
+      await app.close();
+      await audit.close();
+    },
+  };
+}
+
