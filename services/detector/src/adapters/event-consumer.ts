@@ -87,6 +87,8 @@ export class EventConsumer<T> {
       this.consumer.seek({ topic: batch.topic, partition, offset: String(from) });
       return;
     }
+    // Fetching moves on; the committed offset may stay behind (holdback) for a restart to replay.
+    p.resolveOffset(batch.lastOffset());
     const next = BigInt(batch.lastOffset()) + 1n;
     const hold = this.o.holdback(partition);
     const commit = hold !== undefined && hold < next ? hold : next;
