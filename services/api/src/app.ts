@@ -21,6 +21,8 @@ import { ROUTES } from './routes/index.js';
 import type { Api, Services } from './routes/types.js';
 import type { RuleService } from './rules/rule-service.js';
 import { ErrorBody } from './schemas/common.js';
+import { RuleDoc } from './schemas/rules.js';
+import { validatorCompiler } from './validation.js';
 import { AlertView } from './schemas/alerts.js';
 import { EventView } from './schemas/events.js';
 import { TokenView, UserView } from './schemas/auth.js';
@@ -80,12 +82,12 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     disableRequestLogging: true,
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     genReqId: () => randomUUID(),
-    // Unknown fields are refused, not silently dropped; query strings are coerced (one value → array).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
-  for (const schema of [ErrorBody, EventView, AlertView, UserView, TokenView]) app.addSchema(schema);
+  const shared = [ErrorBody, EventView, AlertView, UserView, TokenView, RuleDoc];
+  for (const schema of shared) app.addSchema(schema);
+  app.setValidatorCompiler(validatorCompiler(shared));
   app.setErrorHandler(errorHandler(o.logger));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'TH_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }));
 

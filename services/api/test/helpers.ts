@@ -75,7 +75,7 @@ export function seedEvents(count: number, prefix = 'ev'): Event[] {
     else e.enrichment = 'host';
     if (e.process) e.process = { ...e.process, comm: i % 4 === 0 ? 'bash' : 'curl', exe: i % 4 === 0 ? '/usr/bin/bash' : '/usr/bin/curl', uid: i % 3 === 0 ? 0 : 1000, args: ['x', `arg-${i}`, i % 7 === 0 ? 'Grüße 世界' : 'plain'] };
     if (e.file) e.file = { ...e.file, path: i % 8 === 1 ? '/etc/shadow' : `/var/log/app-${i % 4}.log` };
-    if (e.net) e.net = { ...e.net, dst_addr: i % 8 === 2 ? '169.254.169.254' : i % 8 === 6 ? '2001:db8::7' : `10.0.${i % 4}.${i % 250}`, dst_port: i % 8 === 2 ? 80 : 443 };
+    if (e.net) e.net = { ...e.net, dst_addr: i % 16 === 2 ? '169.254.169.254' : i % 16 === 6 ? '2001:db8::7' : `10.0.${i % 3}.${i % 250}`, dst_port: i % 16 === 2 ? 80 : 443 };
     out.push(e);
   }
   return out;

@@ -9,7 +9,6 @@ import type { RouteModule } from './types.js';
 const RULE_ERRORS = { ...ERRORS, 400: RuleInvalid, 409: ERRORS[400], 503: ERRORS[500] };
 
 export const ruleRoutes: RouteModule = (app, s) => {
-  app.addSchema(RuleDoc);
   const rules = (): RuleService => {
     if (!s.rules) throw new TracehoundError('TH_ERR_UNREACHABLE', 'rule management is not available on this server');
     return s.rules;
@@ -33,18 +32,24 @@ export const ruleRoutes: RouteModule = (app, s) => {
     return reply.code(201).send(await rules().create(p, req.body as RuleJson));
   });
   app.put('/api/v1/rules/:id', { schema: { tags, summary: 'replace a rule; its version goes up by one', params: RuleIdParams, body: RuleDoc, response: { 200: Type.Ref(RuleDoc), ...RULE_ERRORS } } }, async (req) => {
-    return rules().update(requirePermission(req.principal, 'rules:write'), req.params.id, req.body as RuleJson);
+    const p = requirePermission(req.principal, 'rules:write');
+    return rules().update(p, req.params.id, req.body as RuleJson);
   });
   for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
     app.post(`/api/v1/rules/:id/${path}`, { schema: { tags, summary: `${path} a rule`, params: RuleIdParams, response: { 200: Type.Ref(RuleDoc), ...RULE_ERRORS } } }, async (req) => {
-      return rules().setEnabled(requirePermission(req.principal, 'rules:write'), req.params.id, enabled);
+      const p = requirePermission(req.principal, 'rules:write');
+      return rules().setEnabled(p, req.params.id, enabled);
     });
   }
   app.delete('/api/v1/rules/:id', { schema: { tags, summary: 'delete a rule (a tombstone on the rules topic)', params: RuleIdParams, response: { 200: Ok, ...RULE_ERRORS } } }, async (req) => {
-    await rules().remove(requirePermission(req.principal, 'rules:write'), req.params.id);
+    const p = requirePermission(req.principal, 'rules:write');
+    await rules().remove(p, req.params.id);
     return { ok: true };
   });
   app.post('/api/v1/rules/backtest', {
     schema: { tags, summary: 'run a rule (stored, or in the body) over stored events of a time range; bounded in events and time', body: BacktestBody, response: { 200: BacktestResult, ...RULE_ERRORS } },
-  }, async (req) => rules().backtest(requirePermission(req.principal, 'rules:backtest'), req.body as { rule?: RuleJson; ruleId?: string; from: string; to?: string; limit?: number }));
+  }, async (req) => {
+    const p = requirePermission(req.principal, 'rules:backtest');
+    return rules().backtest(p, req.body as { rule?: RuleJson; ruleId?: string; from: string; to?: string; limit?: number });
+  });
 };
