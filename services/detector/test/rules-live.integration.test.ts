@@ -66,4 +66,17 @@ t.test('rules added, changed, refused, disabled and deleted through the topic ta
   await probe(exec('e6', 'zsh'));
   t.equal(alertsFor('e6').length, 0, 'deleted rule is quiet');
   t.ok(app.ready());
+
+  // An undecodable event goes to the dead-letter topic with its reason; the partition goes on.
+  const dead: Array<{ code?: string; reason?: string }> = [];
+  const dlq = k.kafka.consumer({ groupId: `${k.prefix}-dlq` });
+  await dlq.connect();
+  await dlq.subscribe({ topics: [k.topics.dead], fromBeginning: true });
+  await dlq.run({ eachMessage: async ({ message }) => void dead.push({ code: message.headers?.['tracehound.error.code']?.toString(), reason: message.headers?.['tracehound.error.reason']?.toString() }) });
+  t.teardown(() => dlq.disconnect());
+  await k.sendRaw('pod-a', Buffer.from('not avro at all'));
+  await probe();
+  await eventually(() => (dead.length ? true : undefined), 20_000, 'dead letter');
+  t.equal(dead[0]!.code, 'TH_ERR_DECODE');
+  t.match(dead[0]!.reason, /magic byte/);
 });
