@@ -19,7 +19,11 @@ import { EventQueries } from './queries/events.js';
 import { StatsQueries } from './queries/stats.js';
 import { ROUTES } from './routes/index.js';
 import type { Api, Services } from './routes/types.js';
-import type { RuleService } from './rules/rule-service.js';
+import { RuleService, type BacktestLimits } from './rules/rule-service.js';
+import { startAlertFeed, type AlertFeed } from './adapters/alerts-feed.js';
+import { DetectorRuleEngine } from './adapters/detector-engine.js';
+import { rulesTopic, type RulesMirror } from './adapters/rules-topic.js';
+import type { Kafka } from 'kafkajs';
 import { ErrorBody } from './schemas/common.js';
 import { RuleDoc } from './schemas/rules.js';
 import { validatorCompiler } from './validation.js';
@@ -53,8 +57,12 @@ export interface ApiOptions {
   rateLimitPerMinute?: number;
   corsOrigins?: string[];
   sseMaxClients?: number;
-  /** Rule management and backtest; absent until the rule engine is wired (routes answer 503). */
-  rules?: RuleService;
+  /**
+   * Kafka, for rule management (the rules topic) and the live alert stream (the alerts topic).
+   * Without it the API still serves queries; rule routes answer 503 and the stream stays silent.
+   */
+  kafka?: { kafka: Kafka; registryUrl: string; topicPrefix: string };
+  backtest?: BacktestLimits;
   migrate?: boolean;
 }
 
@@ -62,6 +70,8 @@ export interface ApiApp {
   app: FastifyInstance;
   live: LiveAlerts;
   auth: AuthService;
+  /** Resolves when the rules in force are known and the live feed reads new alerts. */
+  kafkaReady: Promise<void>;
   ready(): boolean;
   close(): Promise<void>;
 }
@@ -74,6 +84,17 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
   const auth = new AuthService(new UsersStore(o.clickhouse, db), o.sessionTtlMs ?? 12 * 3_600_000);
   const audit = new AuditLog(o.clickhouse, db, o.logger);
   const live = new LiveAlerts({ maxClients: o.sseMaxClients ?? 1_000, perUser: 50, maxQueuedBytes: 1024 * 1024, heartbeatMs: 15_000 });
+  let rules: RuleService | undefined;
+  let mirror: RulesMirror | undefined;
+  let feed: AlertFeed | undefined;
+  let kafkaReady = Promise.resolve();
+  if (o.kafka) {
+    const engine = new DetectorRuleEngine();
+    mirror = await rulesTopic({ kafka: o.kafka.kafka, topicPrefix: o.kafka.topicPrefix, logger: o.logger, onRecord: (k, v) => engine.applyRecord(k, v) });
+    rules = new RuleService(engine, mirror, o.clickhouse, db, limits, o.backtest ?? { maxEvents: 1_000_000, timeoutMs: 30_000 });
+    feed = await startAlertFeed({ ...o.kafka, logger: o.logger, onAlert: (a) => live.publish(a) });
+    kafkaReady = Promise.all([mirror.caughtUp, feed.ready]).then(() => undefined);
+  }
   const firstPassword = await auth.ensureFirstAdmin(o.adminUser ?? 'admin');
   if (firstPassword) o.onFirstAdmin?.(o.adminUser ?? 'admin', firstPassword);
 
@@ -149,7 +170,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     events: new EventQueries(o.clickhouse, db, limits),
     alerts: new AlertQueries(o.clickhouse, db, limits),
     stats: new StatsQueries(o.clickhouse, db, limits),
-    rules: o.rules,
+    rules,
     live,
     limits,
     audit: (req, status) => audit.record({
@@ -164,10 +185,13 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     app,
     live,
     auth,
+    kafkaReady,
     ready: () => chUp,
     async close() {
       live.close();
       await app.close();
+      await feed?.close();
+      await mirror?.close();
       await audit.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAgent } from './agent.js';
 import { registerStack } from './stack.js';
+import { registerApi } from './api.js';
 import { registerDetector } from './detector.js';
 import { registerRules } from './rules.js';
 import { registerSink } from './sink.js';
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerStack,
+  registerApi,
   registerDetector,
   registerRules,
   registerSink,

@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import { createClickHouse, describeTarget } from '@tracehound/clickhouse';
+import { ApiConfig, ClickHouseConfig, CommonConfig, RetentionConfig, loadConfig } from '@tracehound/config';
+import { createKafka, waitForKafka } from '@tracehound/kafka';
+import { createLogger } from '@tracehound/logging';
+import { enableDefaultMetrics } from '@tracehound/metrics';
+import { runMain } from '@tracehound/service';
+import { buildApi } from './app.js';
+
+export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig]);
+
+/** `tracehound api`: the process around the API app (config, ClickHouse and Kafka clients, listening, signals). */
+export async function main(): Promise<void> {
+  const cfg = loadConfig(ApiProcessConfig);
+  const logger = createLogger('api', cfg.TRACEHOUND_LOG_LEVEL);
+  enableDefaultMetrics();
+  await runMain('api', logger, async () => {
+    const chOptions = { url: cfg.TRACEHOUND_CLICKHOUSE_URL, dataDir: cfg.TRACEHOUND_DATA_DIR, database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE };
+    logger.info({ clickhouse: describeTarget(chOptions) }, 'starting');
+    const kafkaOptions = { brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${cfg.TRACEHOUND_KAFKA_CLIENT_ID}-api`, logger };
+    await waitForKafka(kafkaOptions);
+    const clickhouse = createClickHouse(chOptions);
+    const api = await buildApi({
+      clickhouse,
+      ddl: {
+        database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE,
+        cluster: cfg.TRACEHOUND_CLICKHOUSE_CLUSTER,
+        retention: { eventsDays: cfg.TRACEHOUND_RETENTION_EVENTS_DAYS, alertsDays: cfg.TRACEHOUND_RETENTION_ALERTS_DAYS, auditDays: cfg.TRACEHOUND_RETENTION_AUDIT_DAYS },
+      },
+      logger,
+      adminUser: cfg.TRACEHOUND_API_ADMIN_USER,
+      // Printed once, on stdout, at the very first start: the only time the password exists in clear.
+      onFirstAdmin: (user, password) => process.stdout.write(`tracehound api: first admin created — user ${user}, password ${password}\n(change it: PATCH /api/v1/users/${user})\n`),
+      sessionTtlMs: cfg.TRACEHOUND_API_SESSION_TTL_S * 1000,
+      queryTimeoutS: cfg.TRACEHOUND_API_QUERY_TIMEOUT_S,
+      maxRowsRead: cfg.TRACEHOUND_API_MAX_ROWS_READ,
+      bodyLimit: cfg.TRACEHOUND_API_BODY_LIMIT,
+      rateLimitPerMinute: cfg.TRACEHOUND_API_RATE_LIMIT,
+      corsOrigins: cfg.TRACEHOUND_API_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      sseMaxClients: cfg.TRACEHOUND_API_SSE_MAX_CLIENTS,
+      backtest: { maxEvents: cfg.TRACEHOUND_API_BACKTEST_MAX_EVENTS, timeoutMs: cfg.TRACEHOUND_API_BACKTEST_TIMEOUT_MS },
+      kafka: { kafka: createKafka(kafkaOptions), registryUrl: cfg.TRACEHOUND_REGISTRY_URL, topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX },
+    });
+    await api.app.listen({ host: cfg.TRACEHOUND_API_HOST, port: cfg.TRACEHOUND_API_PORT });
+    logger.info({ address: api.app.server.address() }, 'api listening; OpenAPI at /docs');
+    return {
+      async close() {
+        await api.close();
+        await clickhouse.close();
+      },
+    };
+  });
+}
