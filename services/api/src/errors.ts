@@ -22,6 +22,8 @@ export interface ErrorBodyJson {
   message: string;
   field?: string;
   requestId: string;
+  /** Rule problems: where (JSON pointer) and what. */
+  issues?: unknown[];
 }
 
 /**
@@ -41,7 +43,9 @@ export function errorHandler(logger: Logger) {
       const limit = err.details.limit === true;
       status = limit ? 400 : (STATUS[err.code] ?? 500);
       if (limit) body = { error: 'TH_ERR_QUERY_TOO_LARGE', message: 'the query reads too much or runs too long; narrow the time range or add filters', requestId: req.id };
-      else if (status < 500) body = { error: err.code, message: err.message, requestId: req.id, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}) };
+      else if (status < 500) {
+        body = { error: err.code, message: err.message, requestId: req.id, ...(typeof err.details.field === 'string' ? { field: err.details.field } : {}), ...(Array.isArray(err.details.issues) ? { issues: err.details.issues } : {}) };
+      }
       else if (status === 503) body = { error: err.code, message: 'storage is unavailable; try again shortly', requestId: req.id };
     } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;

@@ -9,7 +9,10 @@ export const RuleDoc = Type.Object({
 export const RuleIdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,127}$' }) }, { additionalProperties: false });
 
 export const RuleIssue = Type.Object({ pointer: Type.String({ description: 'JSON pointer into the rule' }), message: Type.String() });
-export const RuleInvalid = Type.Object({ error: Type.String(), message: Type.String(), issues: Type.Array(RuleIssue), requestId: Type.Optional(Type.String()) });
+export const RuleInvalid = Type.Object({
+  error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), requestId: Type.Optional(Type.String()),
+  issues: Type.Optional(Type.Array(RuleIssue, { description: 'for TH_ERR_RULE_INVALID: each problem of the rule' })),
+});
 
 export const RuleList = Type.Object({ items: Type.Array(Type.Ref(RuleDoc)) });
 export const RuleHistoryEntry = Type.Object({ version: Type.Integer(), time: Type.String(), actor: Type.String(), action: Type.String(), enabled: Type.Boolean(), deleted: Type.Boolean(), rule: Type.Union([Type.Ref(RuleDoc), Type.Null()]) });
