@@ -57,7 +57,6 @@ export function createEnricher(cfg: EnricherSettings, deps: EnricherDeps): Enric
     lookup: {
       byContainerId: (id) => cache.pods.byContainerId(id),
       byPodUid: (uid) => cache.pods.byPodUid(uid),
-      namespaceLabels: (ns) => cache.namespaces.get(ns),
     },
   });
   const kafka = new EnricherKafka({

@@ -11,9 +11,9 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const N = 30_000;
 
 /** The enricher as its own process (`tracehound enricher` runs the same main), so it can be killed for real. */
-function startProcess(env: Record<string, string>): ChildProcess {
+function startProcess(env: Record<string, string>, log: string[]): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.on('data', () => undefined);
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
   return child;
 }
 
@@ -32,12 +32,12 @@ t.test('enricher killed mid-batch and restarted: every raw event comes out enric
   }
   const raw = await rawSender(kafka, prefix, registryUrl);
   const events = Array.from({ length: N }, (_, i) => (i % 10 === 9 ? hostEvent(`crash-${i}`, `node-${i % 3}`) : containerEvent(`crash-${i}`, pods[i % 5]!.cid, pods[i % 5]!.uid)));
-  // One event of a container nobody knows, a third of the way in: its batch is held (5 s), and
-  // the kill lands while the enricher is inside that batch.
-  const strangerAt = Math.floor(N / 3);
+  // One event of a container nobody knows, sent once the enricher is under way: its batch is
+  // held (5 s) and the kill lands while the enricher is inside that batch.
+  const strangerAt = Math.floor(N / 2);
   events[strangerAt] = containerEvent(`crash-${strangerAt}`, containerId(), null);
-  await raw.send(events);
-  await raw.close();
+  t.teardown(() => raw.close());
+  await raw.send(events.slice(0, strangerAt));
 
   const out = await enrichedReader(kafka, prefix, registryUrl);
   t.teardown(() => out.close());
@@ -48,8 +48,11 @@ t.test('enricher killed mid-batch and restarted: every raw event comes out enric
     TRACEHOUND_CLUSTER_NAME: 'test-cluster', TRACEHOUND_ENRICHER_GROUP: cfg.TRACEHOUND_ENRICHER_GROUP, TRACEHOUND_ENRICHER_HTTP_PORT: '0', TRACEHOUND_LOG_LEVEL: 'warn',
   };
 
-  const first = startProcess(env);
+  const log: string[] = [];
+  const first = startProcess(env, log);
   const deadline = Date.now() + 120_000;
+  while (out.enriched.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await raw.send(events.slice(strangerAt));
   // Kill when output stalls part-way: the enricher is holding a batch, mid-batch by construction.
   let last = -1;
   let stillSince = Date.now();
@@ -66,7 +69,7 @@ t.test('enricher killed mid-batch and restarted: every raw event comes out enric
   const atKill = out.enriched.size;
   t.ok(atKill > 0 && atKill < N, `killed mid-stream (${atKill} of ${N} enriched so far)`);
 
-  const second = startProcess(env);
+  const second = startProcess(env, log);
   t.teardown(() => {
     if (second.exitCode === null) second.kill('SIGKILL');
   });
@@ -81,6 +84,7 @@ t.test('enricher killed mid-batch and restarted: every raw event comes out enric
   t.equal(out.enriched.get(`crash-${strangerAt}`)?.[0]?.event.enrichment, 'unresolved', 'the held event too, unresolved after its hold');
 
   second.kill('SIGTERM');
-  const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
-  t.equal(code, 0, 'SIGTERM stops the enricher cleanly');
+  const [code, signal] = await new Promise<[number | null, string | null]>((r) => second.once('exit', (c, s) => r([c, s])));
+  t.same({ code, signal }, { code: 0, signal: null }, 'SIGTERM stops the enricher cleanly');
+  if (code !== 0) t.comment(log.join('').slice(-3000));
 });

@@ -81,7 +81,7 @@ t.test('API server restarted: watch cut → re-list, no stale cache, counters in
 
   await until('a re-list after the restart', async () => (await metricValue('tracehound_enricher_relists_total', { resource: 'pods' })) > relists, 60_000);
   await until('the cache to catch up', () =>
-    enricher.cache.pods.get(p.uid)?.info.labels.version === 'v2' && enricher.cache.pods.get(q.uid)?.deleted === true && enricher.cache.pods.get(r.uid)?.deleted === false
+    enricher.cache.pods.get(p.uid)?.block.pod_labels.version === 'v2' && enricher.cache.pods.get(q.uid)?.deleted === true && enricher.cache.pods.get(r.uid)?.deleted === false
     && enricher.cache.namespaces.get(ns)?.stage === 'after', 60_000);
   t.pass('cache reflects every change made around the restart');
   t.ok(enricher.ready(), 'ready again');

@@ -5,6 +5,7 @@ import type { Logger } from '@tracehound/logging';
 import { RecordCodec, createRegistry, registerWithRetry, type Event } from '@tracehound/schemas';
 import type { BatchControl, BatchItem } from '../handlers/enrich-batch.js';
 import type { Enriched } from '../handlers/resolve.js';
+import { EnrichedEncoder } from './enriched-encoder.js';
 
 export interface EnricherKafkaOptions {
   kafka: Kafka;
@@ -28,6 +29,7 @@ export class EnricherKafka {
   readonly enrichedTopic: string;
   private readonly deadLetterTopic: string;
   private readonly codec: RecordCodec<'tracehound.Event'>;
+  private readonly encoder: EnrichedEncoder;
   private readonly producer: BatchingProducer;
   private consumer: BatchConsumer<Event> | undefined;
 
@@ -36,6 +38,7 @@ export class EnricherKafka {
     this.enrichedTopic = topicName(o.prefix, 'eventsEnriched');
     this.deadLetterTopic = topicName(o.prefix, 'deadLetter');
     this.codec = new RecordCodec(createRegistry(o.registryUrl), 'tracehound.Event');
+    this.encoder = new EnrichedEncoder(this.codec);
     this.producer = new BatchingProducer(o.kafka);
   }
 
@@ -67,7 +70,7 @@ export class EnricherKafka {
         for (let i = 0; i < enriched.length; i++) {
           const e = enriched[i]!;
           try {
-            messages.push({ key: e.key, value: this.codec.encode(e.event) });
+            messages.push({ key: e.key, value: this.encoder.encode(e.event) });
           } catch (err) {
             ctx.deadLetter(records[i] as ConsumedRecord<unknown>, 'TH_ERR_ENCODE', errorMessage(err));
           }

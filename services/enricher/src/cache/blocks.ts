@@ -1,14 +1,17 @@
-import type { ContainerInfo, K8sBase, PodInfo, Workload } from '../kube/model.js';
+import type { K8s } from '@tracehound/schemas';
+import type { ContainerInfo, PodInfo, Workload } from '../kube/model.js';
 
 /**
  * The K8s block of a pod's events, per container (or for the pod as a whole when the event's
- * container is not in the status yet). Built when the pod changes, shared by all its events.
- * Objects here are never mutated after they are built.
+ * container is not in the status yet), namespace labels included. Built when the pod or its
+ * namespace changes and shared by all its events (and by the encoder's byte cache), so objects
+ * here are never mutated after they are built: a change builds new ones.
  */
-export function buildBlock(cluster: string, pod: PodInfo, workload: Workload | null, c: ContainerInfo | null): K8sBase {
+export function buildBlock(cluster: string, pod: PodInfo, workload: Workload | null, c: ContainerInfo | null, namespaceLabels: Record<string, string>): K8s {
   return {
     cluster,
     namespace: pod.namespace,
+    namespace_labels: namespaceLabels,
     pod: pod.name,
     pod_uid: pod.uid,
     pod_labels: pod.labels,

@@ -6,9 +6,13 @@ export class NamespaceIndex {
   private readonly labels = new Map<string, Record<string, string>>();
   private readonly deleted = new Map<string, number>();
 
-  upsert(name: string, labels: Record<string, string>): void {
-    this.labels.set(name, labels);
+  /** Returns whether the labels changed (so blocks that carry them must be rebuilt). */
+  upsert(name: string, labels: Record<string, string>): boolean {
     this.deleted.delete(name);
+    const old = this.labels.get(name);
+    if (old && sameLabels(old, labels)) return false;
+    this.labels.set(name, labels);
+    return true;
   }
 
   remove(name: string, now = Date.now()): void {
@@ -34,4 +38,9 @@ export class NamespaceIndex {
   get size(): number {
     return this.labels.size - this.deleted.size;
   }
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }

@@ -1,20 +1,24 @@
-import type { K8sBase, PodInfo, Workload } from '../kube/model.js';
+import type { K8s } from '@tracehound/schemas';
+import type { PodInfo, Workload } from '../kube/model.js';
 import { buildBlock } from './blocks.js';
 import { ChangeSignal } from './change-signal.js';
 
+/**
+ * A pod as the index keeps it: only its finished K8s blocks (the projection they were built from
+ * is dropped, to stay within the memory budget of 2 MB per 1,000 pods).
+ */
 interface PodEntry {
-  info: PodInfo;
-  workload: Workload | null;
+  namespace: string;
   /** ms since epoch; null while the pod exists */
   deletedAt: number | null;
   /** for events whose container is not (yet) in the status */
-  podBlock: K8sBase;
+  podBlock: K8s;
   /** every container id this pod has had, oldest first; a restarted container keeps its old id resolvable */
   containerIds: string[];
 }
 
 export interface Resolved {
-  block: K8sBase;
+  block: K8s;
   /** false when the pod is known but this container is not (yet) */
   containerKnown: boolean;
   deleted: boolean;
@@ -22,6 +26,7 @@ export interface Resolved {
 
 /** Container ids kept per pod besides the current ones (a crash-looping pod gets a new id per restart). */
 const MAX_RETIRED_IDS = 8;
+const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * Pods by uid and by container id, with deleted pods kept for `deletedTtlMs` so that events that
@@ -29,38 +34,52 @@ const MAX_RETIRED_IDS = 8;
  */
 export class PodIndex {
   private readonly byUid = new Map<string, PodEntry>();
-  private readonly byContainer = new Map<string, { pod: PodEntry; block: K8sBase }>();
+  private readonly byContainer = new Map<string, { pod: PodEntry; block: K8s }>();
   /** uid → deletion time, in deletion order (so sweeping stops at the first young one) */
   private readonly deleted = new Map<string, number>();
   readonly changes = new ChangeSignal();
 
-  constructor(private readonly cluster: string, private readonly deletedTtlMs: number) {}
+  constructor(
+    private readonly cluster: string,
+    private readonly deletedTtlMs: number,
+    private readonly namespaceLabels: (namespace: string) => Record<string, string> | undefined = () => undefined,
+  ) {}
 
   upsert(info: PodInfo, workload: Workload | null): void {
     const old = this.byUid.get(info.uid);
-    const entry: PodEntry = {
-      info,
-      workload,
-      deletedAt: null,
-      podBlock: buildBlock(this.cluster, info, workload, null),
-      containerIds: [],
-    };
-    const current = new Set<string>();
+    const labels = this.namespaceLabels(info.namespace) ?? EMPTY;
+    const entry: PodEntry = { namespace: info.namespace, deletedAt: null, podBlock: buildBlock(this.cluster, info, workload, null, labels), containerIds: [] };
+    const current: string[] = [];
     for (const c of info.containers) {
       if (!c.id) continue;
-      current.add(c.id);
-      this.byContainer.set(c.id, { pod: entry, block: buildBlock(this.cluster, info, workload, c) });
+      current.push(c.id);
+      this.byContainer.set(c.id, { pod: entry, block: buildBlock(this.cluster, info, workload, c, labels) });
     }
     // Ids the pod no longer reports (restarted containers) stay resolvable, re-pointed at the new entry.
-    const retired = (old?.containerIds ?? []).filter((id) => !current.has(id));
+    const retired = (old?.containerIds ?? []).filter((id) => !current.includes(id));
     for (const id of retired.slice(0, Math.max(0, retired.length - MAX_RETIRED_IDS))) this.byContainer.delete(id);
-    for (const id of retired.slice(-MAX_RETIRED_IDS)) {
+    const kept = retired.slice(-MAX_RETIRED_IDS);
+    for (const id of kept) {
       const prev = this.byContainer.get(id);
       if (prev) this.byContainer.set(id, { pod: entry, block: prev.block });
     }
-    entry.containerIds = [...retired.slice(-MAX_RETIRED_IDS), ...current];
+    entry.containerIds = kept.length ? [...kept, ...current] : current;
     this.byUid.set(info.uid, entry);
     this.deleted.delete(info.uid);
+    this.changes.notify();
+  }
+
+  /** A namespace's labels changed (or arrived after its pods): rebuild its pods' blocks. */
+  refreshNamespace(namespace: string): void {
+    const labels = this.namespaceLabels(namespace) ?? EMPTY;
+    for (const entry of this.byUid.values()) {
+      if (entry.namespace !== namespace || entry.podBlock.namespace_labels === labels) continue;
+      entry.podBlock = { ...entry.podBlock, namespace_labels: labels };
+      for (const id of entry.containerIds) {
+        const hit = this.byContainer.get(id);
+        if (hit?.pod === entry) this.byContainer.set(id, { pod: entry, block: { ...hit.block, namespace_labels: labels } });
+      }
+    }
     this.changes.notify();
   }
 
@@ -110,10 +129,10 @@ export class PodIndex {
     return entry ? { block: entry.podBlock, containerKnown: false, deleted: entry.deletedAt !== null } : undefined;
   }
 
-  /** The live pod's projection, for tests and diagnostics. */
-  get(uid: string): { info: PodInfo; workload: Workload | null; deleted: boolean } | undefined {
+  /** A pod's pod-level block and state, for tests and diagnostics. */
+  get(uid: string): { block: K8s; deleted: boolean } | undefined {
     const e = this.byUid.get(uid);
-    return e ? { info: e.info, workload: e.workload, deleted: e.deletedAt !== null } : undefined;
+    return e ? { block: e.podBlock, deleted: e.deletedAt !== null } : undefined;
   }
 
   liveUids(): string[] {

@@ -2,7 +2,7 @@ import { TracehoundError } from '@tracehound/errors';
 import type { Enrichment, Event } from '@tracehound/schemas';
 import { metrics } from '../metrics.js';
 import { GivenUp } from './given-up.js';
-import { Resolver, targetOf, type Enriched, type Lookup, type Target } from './resolve.js';
+import { Resolver, targetOf, uidOf, type Enriched, type Lookup, type PodTarget, type Target } from './resolve.js';
 
 export interface BatchItem {
   event: Event;
@@ -108,4 +108,4 @@ export class BatchEnricher {
   }
 }
 
-const holdKey = (t: Extract<Target, { type: 'pod' }>) => t.containerId ?? `pod:${t.podUid}`;
+const holdKey = (t: PodTarget) => t.containerId ?? `pod:${uidOf(t)}`;

@@ -1,19 +1,37 @@
 import type { Enrichment, Event, K8s } from '@tracehound/schemas';
 import type { Resolved } from '../cache/pod-index.js';
 import { parseCgroupPath } from '../cgroup.js';
-import type { K8sBase } from '../kube/model.js';
 
 /** What the enricher needs to look up; the cluster cache provides it. */
 export interface Lookup {
   byContainerId(id: string): Resolved | undefined;
   byPodUid(uid: string): Resolved | undefined;
-  namespaceLabels(namespace: string): Record<string, string> | undefined;
 }
 
 /** Where an event comes from, worked out once per event. */
 export type Target =
   | { type: 'host' }
-  | { type: 'pod'; containerId: string | null; podUid: string | null };
+  | PodTarget;
+
+/** An event of some pod. The pod uid is parsed from the cgroup path only when needed (see uidOf). */
+export interface PodTarget {
+  type: 'pod';
+  containerId: string | null;
+  /** undefined: not parsed yet */
+  podUid?: string | null;
+  cgroupPath: string | null;
+}
+
+/** The pod uid of a target, parsed once: most events resolve by container id and never need it. */
+export function uidOf(t: PodTarget): string | null {
+  if (t.podUid === undefined) t.podUid = t.cgroupPath ? podUidOf(t.cgroupPath) : null;
+  return t.podUid;
+}
+
+/** The pod uid in a cgroup path (kubepods…pod<uid>.slice), or null. */
+export function podUidOf(path: string): string | null {
+  return parseCgroupPath(path)?.podUid ?? podUidOnly(path);
+}
 
 export interface Enriched {
   /** pod uid; the node for host processes; the raw key (node/container) when unresolved */
@@ -31,9 +49,9 @@ export function targetOf(event: Event): Target {
   const p = event.process;
   if (!p) return { type: 'host' };
   const containerId = p.container_id ? p.container_id.toLowerCase() : null;
-  const podUid = p.cgroup_path ? (parseCgroupPath(p.cgroup_path)?.podUid ?? podUidOnly(p.cgroup_path)) : null;
-  if (!containerId && !podUid) return { type: 'host' };
-  return { type: 'pod', containerId, podUid };
+  if (containerId) return { type: 'pod', containerId, cgroupPath: p.cgroup_path };
+  const podUid = p.cgroup_path ? podUidOf(p.cgroup_path) : null;
+  return podUid ? { type: 'pod', containerId, podUid, cgroupPath: p.cgroup_path } : { type: 'host' };
 }
 
 // A process in a pod's cgroup but in no container scope (e.g. a pod-level slice) still has a uid.
@@ -45,7 +63,8 @@ function podUidOnly(path: string): string | null {
 
 /** The key a target's events carry when nothing better is known (as on events.raw). */
 export function fallbackKey(event: Event, t: Target, rawKey: string | null): string {
-  if (t.type === 'pod' && t.podUid) return t.podUid;
+  const uid = t.type === 'pod' ? uidOf(t) : null;
+  if (uid) return uid;
   return rawKey ?? (t.type === 'pod' && t.containerId ? `${event.node}/${t.containerId}` : event.node);
 }
 
@@ -64,17 +83,14 @@ export class Resolver {
   resolve(event: Event, t: Target, rawKey: string | null, final: boolean): Enriched | undefined {
     if (t.type === 'host') return this.out(event, event.node, 'host', this.hostBlock(event.node));
     const byContainer = t.containerId ? this.lookup.byContainerId(t.containerId) : undefined;
-    if (byContainer) return this.out(event, byContainer.block.pod_uid!, 'resolved', this.withNamespace(byContainer.block));
-    const byPod = t.podUid ? this.lookup.byPodUid(t.podUid) : undefined;
+    if (byContainer) return this.out(event, byContainer.block.pod_uid!, 'resolved', byContainer.block);
+    const uid = uidOf(t);
+    const byPod = uid ? this.lookup.byPodUid(uid) : undefined;
     // A known pod without this container in its status yet: wait for the kubelet's update, then
     // settle for the pod-level context.
-    if (byPod && (final || !t.containerId)) return this.out(event, byPod.block.pod_uid!, 'resolved', this.withNamespace(byPod.block));
+    if (byPod && (final || !t.containerId)) return this.out(event, byPod.block.pod_uid!, 'resolved', byPod.block);
     if (!final) return undefined;
     return this.out(event, fallbackKey(event, t, rawKey), 'unresolved', this.hostBlock(event.node));
-  }
-
-  private withNamespace(block: K8sBase): K8s {
-    return { ...block, namespace_labels: (block.namespace && this.lookup.namespaceLabels(block.namespace)) || EMPTY };
   }
 
   private hostBlock(node: string): K8s {

@@ -5,6 +5,7 @@ import { OwnerResolver } from '../cache/owners.js';
 import { PodIndex } from '../cache/pod-index.js';
 import { metrics } from '../metrics.js';
 import type { AnnotationFilter } from './annotations.js';
+import { Interner } from './intern.js';
 import { Informer } from './informer.js';
 import type { PodInfo } from './model.js';
 import { objectKey, projectNamespace, projectPod, type ProjectionIssue } from './project-pod.js';
@@ -36,9 +37,10 @@ export class ClusterCache {
   private readonly awaitingOwner = new Map<string, PodInfo>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly warnedRuntimes = new Set<string>();
+  private readonly intern = new Interner();
 
   constructor(private readonly o: ClusterCacheOptions) {
-    this.pods = new PodIndex(o.cluster, o.deletedTtlMs);
+    this.pods = new PodIndex(o.cluster, o.deletedTtlMs, (ns) => this.namespaces.get(ns));
     this.owners = new OwnerResolver({
       get: o.api.getOwner,
       onLookup: (result, kind, err) => {
@@ -137,7 +139,7 @@ export class ClusterCache {
 
   /** Projects and publishes one pod (after its owner lookup when needed); returns its uid. */
   private onPod(obj: unknown): string | undefined {
-    const p = projectPod(obj, this.o.keepAnnotation);
+    const p = projectPod(obj, this.o.keepAnnotation, this.intern);
     if (!p.ok) {
       this.malformed('pods', p.reason, objectKey(obj));
       return undefined;
@@ -166,7 +168,7 @@ export class ClusterCache {
       this.malformed('namespaces', p.reason, objectKey(obj));
       return undefined;
     }
-    this.namespaces.upsert(p.value.name, p.value.labels);
+    if (this.namespaces.upsert(p.value.name, this.intern.map(p.value.labels))) this.pods.refreshNamespace(p.value.name);
     return p.value.name;
   }
 

@@ -1,9 +1,7 @@
-import type { K8s } from '@tracehound/schemas';
-
 /**
  * What the enricher keeps of a pod: a compact projection, never the whole object (a pod object is
- * several kilobytes; the budget is 2 MB per 1,000 pods). `blocks` holds, per container, the K8s
- * block of its events minus the namespace labels, built once so the hot path copies, not builds.
+ * several kilobytes; the budget is 2 MB per 1,000 pods). The pod index turns it into finished K8s
+ * blocks (cache/blocks.ts) and keeps only those.
  */
 export interface OwnerRef {
   kind: string;
@@ -49,6 +47,3 @@ export interface NamespaceInfo {
   name: string;
   labels: Record<string, string>;
 }
-
-/** The K8s block of the schema without the parts joined at enrichment time. */
-export type K8sBase = Omit<K8s, 'namespace_labels'>;

@@ -1,4 +1,5 @@
 import type { AnnotationFilter } from './annotations.js';
+import { Interner } from './intern.js';
 import type { ContainerInfo, OwnerRef, PodInfo } from './model.js';
 import { parseContainerId } from './runtime-prefix.js';
 
@@ -18,6 +19,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** A string map, dropping non-string values; the same empty object for none, to save memory. */
 const EMPTY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** Shared by every container without hostPath mounts; never mutated. */
+const NO_PATHS: string[] = Object.freeze([]) as unknown as string[];
 export function stringMap(v: unknown, keep: (k: string) => boolean = () => true): Record<string, string> {
   if (!isObj(v)) return EMPTY;
   let out: Record<string, string> | undefined;
@@ -27,13 +30,13 @@ export function stringMap(v: unknown, keep: (k: string) => boolean = () => true)
   return out ?? EMPTY;
 }
 
-function controllerOwner(meta: Obj): OwnerRef | null {
+function controllerOwner(meta: Obj, intern: Interner): OwnerRef | null {
   const refs = list(meta.ownerReferences).filter(isObj);
   const ref = refs.find((r) => r.controller === true) ?? refs[0];
   if (!ref) return null;
   const kind = str(ref.kind);
   const name = str(ref.name);
-  return kind && name ? { kind, name, uid: str(ref.uid) ?? '' } : null;
+  return kind && name ? { kind: intern.str(kind), name: intern.str(name), uid: str(ref.uid) ?? '' } : null;
 }
 
 /** Container names → host paths of the hostPath volumes each mounts, and all of the pod's. */
@@ -44,7 +47,7 @@ function hostPathMounts(spec: Obj): { byVolume: Map<string, string>; all: string
     const path = isObj(v.hostPath) ? str(v.hostPath.path) : null;
     if (name && path) byVolume.set(name, path);
   }
-  return { byVolume, all: [...new Set(byVolume.values())] };
+  return { byVolume, all: byVolume.size ? [...new Set(byVolume.values())] : NO_PATHS };
 }
 
 interface ContainerSpec {
@@ -61,7 +64,7 @@ function containerSpecs(spec: Obj, byVolume: Map<string, string>): Map<string, C
       if (!name) continue;
       const sc = isObj(c.securityContext) ? c.securityContext : {};
       const paths = list(c.volumeMounts).filter(isObj).map((m) => byVolume.get(str(m.name) ?? '')).filter((p): p is string => p !== undefined);
-      out.set(name, { privileged: sc.privileged === true, hostPaths: [...new Set(paths)], image: str(c.image) });
+      out.set(name, { privileged: sc.privileged === true, hostPaths: paths.length ? [...new Set(paths)] : NO_PATHS, image: str(c.image) });
     }
   }
   return out;
@@ -75,7 +78,7 @@ const STATUS_FIELDS = ['containerStatuses', 'initContainerStatuses', 'ephemeralC
  * anything else odd (no status, a containerID of an unknown form) is reported as an issue and
  * the rest of the pod is still usable.
  */
-export function projectPod(obj: unknown, keepAnnotation: AnnotationFilter): Projection<PodInfo> {
+export function projectPod(obj: unknown, keepAnnotation: AnnotationFilter, intern: Interner = new Interner()): Projection<PodInfo> {
   if (!isObj(obj)) return { ok: false, reason: 'not an object' };
   if (!isObj(obj.metadata)) return { ok: false, reason: 'no metadata' };
   const meta = obj.metadata;
@@ -115,19 +118,19 @@ export function projectPod(obj: unknown, keepAnnotation: AnnotationFilter): Proj
         const s = specs.get(cname);
         seen.add(cname);
         containers.push({
-          name: cname,
+          name: intern.str(cname),
           id,
-          image: str(cs.image) ?? s?.image ?? null,
-          imageId: str(cs.imageID),
+          image: intern.str(str(cs.image) ?? s?.image ?? null),
+          imageId: intern.str(str(cs.imageID)),
           privileged: s?.privileged ?? false,
-          hostPaths: s?.hostPaths ?? [],
+          hostPaths: s?.hostPaths ?? NO_PATHS,
         });
       }
     }
   }
   // Containers with no status yet are still known by name (their id comes with the next update).
   for (const [cname, s] of specs) {
-    if (!seen.has(cname)) containers.push({ name: cname, id: null, image: s.image, imageId: null, privileged: s.privileged, hostPaths: s.hostPaths });
+    if (!seen.has(cname)) containers.push({ name: intern.str(cname), id: null, image: intern.str(s.image), imageId: null, privileged: s.privileged, hostPaths: s.hostPaths });
   }
 
   return {
@@ -135,14 +138,14 @@ export function projectPod(obj: unknown, keepAnnotation: AnnotationFilter): Proj
     issues,
     value: {
       uid,
-      namespace,
+      namespace: intern.str(namespace),
       name,
       resourceVersion: str(meta.resourceVersion) ?? '',
-      labels: stringMap(meta.labels),
-      annotations: stringMap(meta.annotations, keepAnnotation),
-      serviceAccount: str(spec.serviceAccountName) ?? str(spec.serviceAccount),
-      node: str(spec.nodeName),
-      owner: controllerOwner(meta),
+      labels: intern.map(stringMap(meta.labels)),
+      annotations: intern.map(stringMap(meta.annotations, keepAnnotation)),
+      serviceAccount: intern.str(str(spec.serviceAccountName) ?? str(spec.serviceAccount)),
+      node: intern.str(str(spec.nodeName)),
+      owner: controllerOwner(meta, intern),
       hostPID: spec.hostPID === true,
       hostNetwork: spec.hostNetwork === true,
       hostIPC: spec.hostIPC === true,

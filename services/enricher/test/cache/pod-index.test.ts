@@ -55,3 +55,17 @@ t.test('changes wake waiters', async (t) => {
   idx.upsert(info('u1', ['c']), null);
   t.equal(await woke, true);
 });
+
+t.test('namespace labels live in the blocks; a label change rebuilds them', async (t) => {
+  const namespaces = new Map<string, Record<string, string>>();
+  const idx = new PodIndex('prod', 60_000, (ns) => namespaces.get(ns));
+  idx.upsert(info('u1', ['c-1']), null);
+  t.same(idx.byContainerId('c-1')!.block.namespace_labels, {}, 'namespace not known yet');
+  const before = idx.byContainerId('c-1')!.block;
+  namespaces.set('ns', { team: 'a' });
+  idx.refreshNamespace('ns');
+  t.same(idx.byContainerId('c-1')!.block.namespace_labels, { team: 'a' });
+  t.same(idx.byPodUid('u1')!.block.namespace_labels, { team: 'a' });
+  t.not(idx.byContainerId('c-1')!.block, before, 'a new block object, never a mutated one (the encoder caches bytes per block)');
+  t.same(before.namespace_labels, {});
+});

@@ -2,7 +2,7 @@ import t from 'tap';
 import { sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { PodIndex } from '../../src/cache/pod-index.js';
 import { BatchEnricher } from '../../src/handlers/enrich-batch.js';
-import { targetOf } from '../../src/handlers/resolve.js';
+import { targetOf, uidOf, type PodTarget } from '../../src/handlers/resolve.js';
 import type { PodInfo } from '../../src/kube/model.js';
 
 const UID = '1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
@@ -16,10 +16,10 @@ const pod = (uid: string, cid: string): PodInfo => ({
 const ctl = { heartbeat: async () => undefined, isRunning: () => true };
 
 function setup(holdMs: number, synced = true) {
-  const pods = new PodIndex('c1', 60_000);
+  const pods = new PodIndex('c1', 60_000, () => ({ team: 'x' }));
   const batch = new BatchEnricher({
     cluster: 'c1', holdMs, canHold: () => synced, changes: pods.changes,
-    lookup: { byContainerId: (id) => pods.byContainerId(id), byPodUid: (u) => pods.byPodUid(u), namespaceLabels: () => ({ team: 'x' }) },
+    lookup: { byContainerId: (id) => pods.byContainerId(id), byPodUid: (u) => pods.byPodUid(u) },
   });
   return { pods, batch };
 }
@@ -27,8 +27,11 @@ function setup(holdMs: number, synced = true) {
 t.test('targets: host, container, pod uid from the cgroup path', async (t) => {
   t.same(targetOf(ev('h', null, '/system.slice/sshd.service')), { type: 'host' });
   t.same(targetOf(sampleEvent('agent_stats')), { type: 'host' }, 'no process: host');
-  t.same(targetOf(ev('c', CID, path(UID, CID))), { type: 'pod', containerId: CID, podUid: UID });
-  t.same(targetOf(ev('p', null, `/kubepods.slice/kubepods-pod${UID.replace(/-/g, '_')}.slice`)), { type: 'pod', containerId: null, podUid: UID });
+  const c = targetOf(ev('c', CID, path(UID, CID))) as PodTarget;
+  t.match(c, { type: 'pod', containerId: CID });
+  t.equal(c.podUid, undefined, 'the cgroup path is not parsed while the container id may do');
+  t.equal(uidOf(c), UID, 'parsed on demand');
+  t.match(targetOf(ev('p', null, `/kubepods.slice/kubepods-pod${UID.replace(/-/g, '_')}.slice`)), { type: 'pod', containerId: null, podUid: UID }, 'pod-level cgroup, no container');
 });
 
 t.test('resolved, host and (after the hold) unresolved, in input order', async (t) => {
