@@ -39,9 +39,10 @@ function readConfigFile(path: string): Environment {
  * Sources, later wins: the file named by TRACEHOUND_CONFIG_FILE, then the environment.
  * A wrong value throws TH_ERR_CONFIG whose message names every offending variable.
  */
-export function loadConfig<S extends TObject>(schema: S, env: Environment = process.env): Static<S> {
+export function loadConfig<S extends TObject>(schema: S, env: Environment = process.env, overrides: Environment = {}): Static<S> {
   const file = env[CONFIG_FILE_VARIABLE];
-  const merged: Environment = { ...(file ? readConfigFile(file) : {}), ...env };
+  // Command-line flags (overrides) win over the environment, which wins over the file.
+  const merged: Environment = { ...(file ? readConfigFile(file) : {}), ...env, ...overrides };
   const data: Record<string, string> = {};
   for (const key of Object.keys(schema.properties)) {
     const v = merged[key];

@@ -91,8 +91,7 @@ export async function buildAgent(cfg: AgentAppConfig, deps: AgentDeps): Promise<
   const readyP = new Promise<void>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
   readyP.catch(() => undefined);
 
-  // Late-bound: the handler needs the control, the control needs the loader, the loader the handler.
-  let handler!: FrameHandler;
+  // The loader's callbacks use `handler` and `control`, declared below: they run only after start().
   const loader = new LoaderProcess({
     binary,
     args: ['--stats-interval', '1', '--ringbuf-size', String(ringbuf), '--ignore-pid', String(process.pid), ...(deps.loaderArgs ?? [])],
@@ -117,7 +116,7 @@ export async function buildAgent(cfg: AgentAppConfig, deps: AgentDeps): Promise<
   });
   const control = new LoaderControl(loader);
   const emit = (ev: Event) => sink.write(ev);
-  handler = new FrameHandler(
+  const handler = new FrameHandler(
     { node, id: (mono, tid, type) => eventId(prefix, mono, tid, type), cgroup: (id, pid) => {
       const r = cgroups.resolve(id, pid);
       return { path: r.path, containerId: r.container?.containerId ?? null };
