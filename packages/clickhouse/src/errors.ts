@@ -42,7 +42,9 @@ export const LIMIT_ERROR_CODES: Readonly<Record<string, string>> = {
 
 export function clickhouseCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+  if ((typeof code === 'string' && /^[0-9]+$/.test(code)) || typeof code === 'number') return String(code);
+  // chDB's native insert reports the engine's "Code: N. DB::Exception: …" in the message only.
+  return /^Code: ([0-9]+)\./.exec(errorMessage(err))?.[1];
 }
 
 /** A typed error for a failed ClickHouse call: TH_ERR_CLICKHOUSE_DATA (not retriable) or TH_ERR_CLICKHOUSE (retriable). */

@@ -1,4 +1,4 @@
-export { createClickHouse, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
+export { createClickHouse, rawInserter, type RawInsert, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
 export { ident, localName, onCluster, qualified, engine, type DdlContext, type EngineKind } from './schema/ddl.js';
 export { createTable, createMaterializedView, insertColumns, modifyTtl, type Column, type TableSpec } from './schema/table.js';
 export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, SINK_PROGRESS, type Migration } from './migrations/index.js';

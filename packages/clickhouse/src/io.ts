@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { rawInserter } from './client.js';
 import { qualified } from './schema/ddl.js';
 import { insertColumns, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
@@ -26,11 +27,18 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   if (rows.length === 0) return 0;
   if (o.token !== undefined && !TOKEN.test(o.token)) throw new Error(`bad insert deduplication token ${JSON.stringify(o.token)}`);
   const settings = o.token ? ` SETTINGS insert_deduplication_token = '${o.token}'` : '';
+  const raw = rawInserter(client);
+  const format = o.format ?? 'JSONEachRow';
   try {
+    if (raw) {
+      const body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
+      await raw({ table: qualified({ database }, spec.name), columns: insertColumns(spec), format, body, settings: o.token ? { insert_deduplication_token: o.token } : {} });
+      return rows.length;
+    }
     await client.insert({
       table: `${qualified({ database }, spec.name)} (${insertColumns(spec).join(', ')})${settings}`,
       values: rows as unknown[],
-      format: o.format ?? 'JSONEachRow',
+      format,
     });
   } catch (err) {
     throw toClickHouseError(err, `insert of ${rows.length} rows into ${spec.name} failed`);

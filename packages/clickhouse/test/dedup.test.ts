@@ -15,4 +15,7 @@ t.test('the engine drops a repeated insert with the same token, also in the roll
   await insertRows(ch, 'th', EVENTS, rows.slice(0, 10), { token: 'tp:2:1000-1009' });
   t.equal(Number((await count()).rows), 110, 'a different token is a different insert');
   await t.rejects(insertRows(ch, 'th', EVENTS, rows, { token: "x'; DROP TABLE th.events; --" }), /bad insert deduplication token/);
+  // The token belongs to its insert only: a later insert without one is not taken for a repeat.
+  await insertRows(ch, 'th', EVENTS, rows.slice(0, 10));
+  t.equal(Number((await count()).rows), 120, 'no token left behind in the session');
 });

@@ -99,8 +99,8 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
   if (firstPassword) o.onFirstAdmin?.(o.adminUser ?? 'admin', firstPassword);
 
   const app: Api = Fastify({
-    loggerInstance: o.logger,
-    disableRequestLogging: true,
+    // Requests are audited in api_audit; the log gets Fastify's warnings and errors only.
+    loggerInstance: o.logger.child({ component: 'http' }, { level: 'warn' }),
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 512 },

@@ -1,4 +1,4 @@
-import { insertRows, selectRows, SINK_PROGRESS, qualified, type ClickHouseLike, type InsertFormat, type TableSpec } from '@tracehound/clickhouse';
+import { insertColumns, insertRows, selectRows, SINK_PROGRESS, qualified, type ClickHouseLike, type InsertFormat, type TableSpec } from '@tracehound/clickhouse';
 
 /** The sink's view of ClickHouse: insert a chunk under a token, and read how far a partition got. */
 export interface SinkStore {
@@ -7,10 +7,13 @@ export interface SinkStore {
   storedUpTo(topic: string, partition: number): Promise<bigint>;
 }
 
-export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'JSONEachRow'): SinkStore {
+/** JSONCompactEachRow by default: the same speed as JSONEachRow or better, 40% fewer bytes (bench/sink-insert.ts). */
+export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'JSONCompactEachRow'): SinkStore {
   return {
     async insert(spec, rows, token) {
-      await insertRows(client, database, spec, rows, { token, format });
+      // JSONCompactEachRow sends values in column order, without the keys.
+      const values = format === 'JSONCompactEachRow' ? rows.map((r) => insertColumns(spec).map((c) => (r as Record<string, unknown>)[c])) : rows;
+      await insertRows(client, database, spec, values, { token, format });
     },
     async storedUpTo(topic, partition) {
       const rows = await selectRows<{ o: string | null }>(
