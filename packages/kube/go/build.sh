@@ -17,6 +17,11 @@ cache="$(cd "$cache" && pwd)"
 GO="${2:-go}"
 if ! command -v "$GO" >/dev/null; then GO=/usr/local/go/bin/go; fi
 
+# One build at a time per cache dir (two test files, or a test and `tracehound kube build`):
+# the second waits, then finds the binaries.
+exec 9>"$cache/.build.lock"
+flock 9
+
 build() { # name version [extra ldflags]
   local name="$1" version="$2" ldflags="-s -w ${3:-}"
   local out="$cache/$name-$version"

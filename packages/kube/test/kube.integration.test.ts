@@ -2,8 +2,6 @@ import t from 'tap';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ADMIN_USER, createNamespace, kubeStatus, kubeUp, loadKubeSettings, loadKubeconfig, probeGet, setPodRunning, whoAmI } from '../src/index.js';
 
-t.setTimeout(45 * 60_000); // the first run builds kube-apiserver and etcd
-
 t.test('kube up: a real API server on loopback, reused when running, with an admin kubeconfig', async (t) => {
   const s = loadKubeSettings();
   const first = await kubeUp(s);

@@ -3,9 +3,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { createNamespace, setPodRunning } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
-import { KUBE_TEST_TIMEOUT_MS, containerEvent, containerId, createDeploymentPod, enrichedReader, enricherConfig, enricherKubeconfig, hostEvent, rawSender, testKube, uniqueName } from './helpers.js';
-
-t.setTimeout(KUBE_TEST_TIMEOUT_MS);
+import { containerEvent, containerId, createDeploymentPod, enrichedReader, enricherConfig, enricherKubeconfig, hostEvent, rawSender, testKube, uniqueName } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const N = 30_000;

@@ -2,11 +2,9 @@ import t from 'tap';
 import { createNamespace, patchPodStatus, setPodRunning } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
 import {
-  KUBE_TEST_TIMEOUT_MS, containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, hostEvent,
+  containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, hostEvent,
   metricValue, rawSender, startTestEnricher, testKube, uniqueName,
 } from './helpers.js';
-
-t.setTimeout(KUBE_TEST_TIMEOUT_MS);
 
 // One real API server (shared, started if needed), real Kafka and registry from the stack; the
 // enricher runs as the service account k8s/enricher-rbac.yaml binds, nothing more.

@@ -5,9 +5,7 @@ import t from 'tap';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createNamespace, serviceAccountKubeconfig } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
-import { KUBE_TEST_TIMEOUT_MS, containerEvent, containerId, enrichedReader, memoryLogger, metricValue, rawSender, startTestEnricher, testKube, uniqueName } from './helpers.js';
-
-t.setTimeout(KUBE_TEST_TIMEOUT_MS);
+import { containerEvent, containerId, enrichedReader, memoryLogger, metricValue, rawSender, startTestEnricher, testKube, uniqueName } from './helpers.js';
 
 t.test('API server answers 403 (RBAC missing): clear log and metric, events flow unresolved', async (t) => {
   const kube = await testKube();

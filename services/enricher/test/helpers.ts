@@ -17,9 +17,6 @@ import { EnricherServiceConfig, createEnricher, type Enricher, type EnricherDeps
 
 export const RBAC_FILE = fileURLToPath(new URL('../../../k8s/enricher-rbac.yaml', import.meta.url));
 
-/** The first run builds kube-apiserver and etcd (minutes); later runs find them cached. */
-export const KUBE_TEST_TIMEOUT_MS = 45 * 60_000;
-
 export interface TestKube {
   settings: KubeSettings;
   up: KubeUp;

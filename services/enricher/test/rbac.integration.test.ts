@@ -1,9 +1,7 @@
 import t from 'tap';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { loadKubeconfig, whoAmI } from '@tracehound/kube';
-import { KUBE_TEST_TIMEOUT_MS, enricherKubeconfig, testKube } from './helpers.js';
-
-t.setTimeout(KUBE_TEST_TIMEOUT_MS);
+import { enricherKubeconfig, testKube } from './helpers.js';
 
 /** What the shipped ClusterRole grants, asked of the real API server as the enricher's service account. */
 t.test('k8s/enricher-rbac.yaml: exactly what the enricher needs, nothing more', async (t) => {

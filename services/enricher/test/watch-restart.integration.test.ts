@@ -7,11 +7,9 @@ import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-n
 import { createNamespace, kubeDown, kubeUp, loadKubeSettings, setPodRunning } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
 import {
-  KUBE_TEST_TIMEOUT_MS, containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, metricValue, rawSender,
+  containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, metricValue, rawSender,
   startTestEnricher, testKube, uniqueName,
 } from './helpers.js';
-
-t.setTimeout(KUBE_TEST_TIMEOUT_MS);
 
 async function freePort(): Promise<number> {
   for (;;) {
