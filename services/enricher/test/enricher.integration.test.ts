@@ -1,10 +1,7 @@
 import t from 'tap';
 import { createNamespace, patchPodStatus, setPodRunning } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
-import {
-  containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, hostEvent,
-  metricValue, rawSender, startTestEnricher, testKube, uniqueName,
-} from './helpers.js';
+import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, hostEvent, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
 
 // One real API server (shared, started if needed), real Kafka and registry from the stack; the
 // enricher runs as the service account k8s/enricher-rbac.yaml binds, nothing more.
@@ -14,14 +11,8 @@ const { kafka, prefix, registryUrl } = await testKafka('enricher', ['eventsRaw',
 const ns = uniqueName('enr');
 await createNamespace(kube.admin, ns, { team: 'payments', 'pod-security.kubernetes.io/enforce': 'privileged' });
 
-const enricher = startTestEnricher(prefix, kubeconfig, { kafka }, { TRACEHOUND_ENRICHER_HOLD_MS: '8000', TRACEHOUND_ENRICHER_DELETED_TTL_MS: '120000' });
-await enricher.start();
-const raw = await rawSender(kafka, prefix, registryUrl);
-const out = await enrichedReader(kafka, prefix, registryUrl);
-t.teardown(async () => {
-  await enricher.close();
-  await raw.close();
-  await out.close();
+const { enricher, raw, out } = await startPipeline(t, {
+  prefix, kubeconfig, kafka, registryUrl, env: { TRACEHOUND_ENRICHER_HOLD_MS: '8000', TRACEHOUND_ENRICHER_DELETED_TTL_MS: '120000' },
 });
 
 t.test('ready only after the first full list', async (t) => {

@@ -5,7 +5,7 @@ import t from 'tap';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createNamespace, serviceAccountKubeconfig } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
-import { containerEvent, containerId, enrichedReader, memoryLogger, metricValue, rawSender, startTestEnricher, testKube, uniqueName } from './helpers.js';
+import { containerEvent, containerId, memoryLogger, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
 
 t.test('API server answers 403 (RBAC missing): clear log and metric, events flow unresolved', async (t) => {
   const kube = await testKube();
@@ -18,15 +18,9 @@ t.test('API server answers 403 (RBAC missing): clear log and metric, events flow
   const { kafka, prefix, registryUrl } = await testKafka('enricher-403', ['eventsRaw', 'eventsEnriched', 'deadLetter']);
   const { logger, lines } = memoryLogger();
   const before = await metricValue('tracehound_enricher_kube_errors_total', { resource: 'pods', status: '403' });
-  const enricher = startTestEnricher(prefix, kubeconfig, { kafka, logger }, { TRACEHOUND_ENRICHER_SYNC_TIMEOUT_MS: '2000', TRACEHOUND_ENRICHER_HOLD_MS: '5000' });
   const started = Date.now();
-  await enricher.start();
-  const raw = await rawSender(kafka, prefix, registryUrl);
-  const out = await enrichedReader(kafka, prefix, registryUrl);
-  t.teardown(async () => {
-    await enricher.close();
-    await raw.close();
-    await out.close();
+  const { enricher, raw, out } = await startPipeline(t, {
+    prefix, kubeconfig, kafka, registryUrl, logger, env: { TRACEHOUND_ENRICHER_SYNC_TIMEOUT_MS: '2000', TRACEHOUND_ENRICHER_HOLD_MS: '5000' },
   });
   t.notOk(enricher.ready(), 'not ready: nothing could be listed');
   t.ok(Date.now() - started < 15_000, 'start-up did not wait forever for the API');

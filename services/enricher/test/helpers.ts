@@ -68,16 +68,6 @@ export function hostEvent(id: string, node = 'node-1'): Event {
   return sampleEvent('process_exec', { id, node, process: sampleProcess({ container_id: null, cgroup_path: '/system.slice/sshd.service' }) });
 }
 
-export interface TestEnricher {
-  enricher: Enricher;
-  prefix: string;
-  /** Produces raw events (agent-style: key node/container). */
-  send(events: Event[]): Promise<void>;
-  /** Every enriched record seen, by event id (a re-delivery appends). */
-  enriched: Map<string, Array<{ key: string; event: Event }>>;
-  waitFor(id: string, timeoutMs?: number): Promise<{ key: string; event: Event }>;
-}
-
 export async function rawSender(kafka: Kafka, prefix: string, registryUrl: string) {
   const codec = new RecordCodec(createRegistry(registryUrl), 'tracehound.Event');
   const raw = topicName(prefix, 'eventsRaw');
@@ -144,6 +134,25 @@ export function startTestEnricher(prefix: string, kubeconfig: string, deps: Part
     informer: { backoff: { initialDelayMs: 200, maxDelayMs: 2_000 }, watchTimeoutSeconds: [60, 120] },
     ...deps,
   });
+}
+
+/**
+ * An enricher started (first list done or timed out) with a raw-event sender and an enriched-event
+ * reader on the same topics; all three are closed at the test's teardown.
+ */
+export async function startPipeline(t: { teardown(fn: () => Promise<void>): void }, o: {
+  prefix: string; kubeconfig: string; kafka: Kafka; registryUrl: string; env?: Record<string, string>; logger?: Logger;
+}) {
+  const enricher = startTestEnricher(o.prefix, o.kubeconfig, { kafka: o.kafka, ...(o.logger ? { logger: o.logger } : {}) }, o.env);
+  await enricher.start();
+  const raw = await rawSender(o.kafka, o.prefix, o.registryUrl);
+  const out = await enrichedReader(o.kafka, o.prefix, o.registryUrl);
+  t.teardown(async () => {
+    await enricher.close();
+    await raw.close();
+    await out.close();
+  });
+  return { enricher, raw, out };
 }
 
 /** A logger whose JSON lines a test can read. */

@@ -6,10 +6,7 @@ import t from 'tap';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { createNamespace, kubeDown, kubeUp, loadKubeSettings, setPodRunning } from '@tracehound/kube';
 import { testKafka } from '@tracehound/testkit';
-import {
-  containerEvent, containerId, createDeploymentPod, enrichedReader, enricherKubeconfig, forceDeletePod, metricValue, rawSender,
-  startTestEnricher, testKube, uniqueName,
-} from './helpers.js';
+import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
 
 async function freePort(): Promise<number> {
   for (;;) {
@@ -50,15 +47,7 @@ t.test('API server restarted: watch cut → re-list, no stale cache, counters in
   const pCid = containerId();
   await setPodRunning(kube.admin, ns, p.pod.metadata!.name!, { containers: [{ name: 'web', id: pCid }] });
 
-  const enricher = startTestEnricher(prefix, kubeconfig, { kafka }, { TRACEHOUND_ENRICHER_HOLD_MS: '5000' });
-  await enricher.start();
-  const raw = await rawSender(kafka, prefix, registryUrl);
-  const out = await enrichedReader(kafka, prefix, registryUrl);
-  t.teardown(async () => {
-    await enricher.close();
-    await raw.close();
-    await out.close();
-  });
+  const { enricher, raw, out } = await startPipeline(t, { prefix, kubeconfig, kafka, registryUrl, env: { TRACEHOUND_ENRICHER_HOLD_MS: '5000' } });
   await until('both pods cached', () => enricher.cache.pods.get(p.uid) !== undefined && enricher.cache.pods.get(q.uid) !== undefined);
 
   const relists = await metricValue('tracehound_enricher_relists_total', { resource: 'pods' });
