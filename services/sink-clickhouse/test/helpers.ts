@@ -1,4 +1,7 @@
 import type { Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClickHouse, migrate, type ClickHouseClient, type ClickHouseLike, type DdlContext } from '@tracehound/clickhouse';
 import { sampleEnrichedEvent, type Event } from '@tracehound/schemas';
 
@@ -44,3 +47,21 @@ export async function count(client: ClickHouseLike, sql: string): Promise<number
   const rows = await rs.json<Record<string, string | number>>();
   return Number(Object.values(rows[0] ?? { c: 0 })[0]);
 }
+
+/**
+ * Engines on a data dir outside tap's fixtures, removed only after the engine is closed: tap
+ * removes t.testdir() before later teardowns run, and chDB cannot close a session whose files
+ * are gone (one active data dir per process, so the next test could not open its own).
+ */
+function scratch(t: Test, open: (dir: string) => { close(): Promise<unknown> }) {
+  const dir = mkdtempSync(join(tmpdir(), 'th-sink-test-'));
+  const engine = open(dir);
+  t.teardown(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return engine;
+}
+
+export const embeddedClickHouse = (t: Test, database = 'sink'): ClickHouseClient => scratch(t, (dir) => createClickHouse({ dataDir: dir, database })) as ClickHouseClient;
+export const switchableClickHouse = (t: Test): SwitchableClickHouse => scratch(t, (dir) => new SwitchableClickHouse(dir)) as SwitchableClickHouse;

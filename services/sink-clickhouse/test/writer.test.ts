@@ -1,12 +1,12 @@
 import t from 'tap';
-import { EVENTS, createClickHouse, type TableSpec } from '@tracehound/clickhouse';
+import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import type { Event } from '@tracehound/schemas';
 import { clickhouseStore, type SinkStore } from '../src/adapters/store.js';
 import { SINK_TABLES } from '../src/tables.js';
 import { SinkWriter } from '../src/writer.js';
-import { SwitchableClickHouse, count, freshEvents, migrated } from './helpers.js';
+import { count, embeddedClickHouse, freshEvents, migrated, switchableClickHouse } from './helpers.js';
 
 const TOPIC = 'p.events.enriched';
 const tables = new Map([[TOPIC, SINK_TABLES[0]!]]);
@@ -27,8 +27,7 @@ function context() {
 }
 
 t.test('a batch re-delivered with other boundaries after an insert that was never committed is stored once', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'sink' });
-  t.teardown(() => ch.close());
+  const ch = embeddedClickHouse(t);
   await migrated(t, ch);
   const events = freshEvents(1000);
   const w1 = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 300, logger: silentLogger() });
@@ -43,8 +42,7 @@ t.test('a batch re-delivered with other boundaries after an insert that was neve
 });
 
 t.test('the same chunk inserted twice (an unclear failure retried) is stored once: the token holds', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'sink' });
-  t.teardown(() => ch.close());
+  const ch = embeddedClickHouse(t);
   await migrated(t, ch);
   const inner = clickhouseStore(ch, 'sink');
   let failAfter = 2;
@@ -64,8 +62,7 @@ t.test('the same chunk inserted twice (an unclear failure retried) is stored onc
 });
 
 t.test('rows the engine refuses go to the dead-letter topic with the reason; the rest is stored', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'sink' });
-  t.teardown(() => ch.close());
+  const ch = embeddedClickHouse(t);
   await migrated(t, ch);
   const events = freshEvents(200);
   // A lone UTF-16 surrogate in an argument: JSON carries it as \ud800, which the engine refuses.
@@ -79,8 +76,7 @@ t.test('rows the engine refuses go to the dead-letter topic with the reason; the
 });
 
 t.test('ClickHouse closed mid-stream: the writer waits, reports unavailable, and stores everything once it is back', async (t) => {
-  const ch = new SwitchableClickHouse(t.testdir());
-  t.teardown(() => ch.close());
+  const ch = switchableClickHouse(t);
   await migrated(t, ch);
   const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 100, logger: silentLogger(), retry: { initialDelayMs: 20, maxDelayMs: 50 } });
   const events = freshEvents(600);
