@@ -41,7 +41,13 @@ export function loadKubeConfig(c: KubeConnection): KubeConfig {
   } catch (cause) {
     throw new TracehoundError('TH_ERR_CONFIG', `cannot load Kubernetes configuration from ${c.kubeconfig ?? 'the in-cluster service account'}: ${errorMessage(cause)}`, { cause });
   }
-  if (!kc.getCurrentCluster()?.server) throw new TracehoundError('TH_ERR_CONFIG', `no Kubernetes API server in ${c.kubeconfig ?? 'the in-cluster configuration'} (context ${c.context ?? kc.getCurrentContext()})`);
+  const server = kc.getCurrentCluster()?.server ?? '';
+  // Outside a pod, client-node's in-cluster loader still "succeeds", with https://undefined:undefined.
+  if (!server || server.includes('undefined')) {
+    throw new TracehoundError('TH_ERR_CONFIG', c.kubeconfig
+      ? `TRACEHOUND_KUBECONFIG: no API server in ${c.kubeconfig} (context ${c.context ?? kc.getCurrentContext()})`
+      : 'TRACEHOUND_KUBECONFIG: not set, and not running in a Kubernetes pod (no in-cluster service account); set it to a kubeconfig file (e.g. from `tracehound kube up`)');
+  }
   return kc;
 }
 

@@ -9,6 +9,8 @@ import { ChangeSignal } from './change-signal.js';
  */
 interface PodEntry {
   namespace: string;
+  /** to skip rebuilding blocks for an unchanged pod (a re-list repeats every pod) */
+  resourceVersion: string;
   /** ms since epoch; null while the pod exists */
   deletedAt: number | null;
   /** for events whose container is not (yet) in the status */
@@ -48,7 +50,13 @@ export class PodIndex {
   upsert(info: PodInfo, workload: Workload | null): void {
     const old = this.byUid.get(info.uid);
     const labels = this.namespaceLabels(info.namespace) ?? EMPTY;
-    const entry: PodEntry = { namespace: info.namespace, deletedAt: null, podBlock: buildBlock(this.cluster, info, workload, null, labels), containerIds: [] };
+    if (old && old.deletedAt === null && info.resourceVersion !== '' && old.resourceVersion === info.resourceVersion
+      && old.podBlock.namespace_labels === labels && old.podBlock.workload_kind === (workload?.kind ?? null) && old.podBlock.workload_name === (workload?.name ?? null)) {
+      return; // same object as cached: keep its blocks (and the encoder's bytes for them)
+    }
+    const entry: PodEntry = {
+      namespace: info.namespace, resourceVersion: info.resourceVersion, deletedAt: null, podBlock: buildBlock(this.cluster, info, workload, null, labels), containerIds: [],
+    };
     const current: string[] = [];
     for (const c of info.containers) {
       if (!c.id) continue;

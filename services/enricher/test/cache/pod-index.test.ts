@@ -42,10 +42,10 @@ t.test('a full list marks pods it lacks as deleted', async (t) => {
 t.test('a restarted container: the old id stays resolvable, bounded', async (t) => {
   const idx = new PodIndex('prod', 60_000);
   idx.upsert(info('u1', ['old']), null);
-  idx.upsert(info('u1', ['new'], { labels: { app: 'b' } }), null);
+  idx.upsert(info('u1', ['new'], { resourceVersion: '2', labels: { app: 'b' } }), null);
   t.ok(idx.byContainerId('old'), 'late events of the previous container instance');
   t.same(idx.byContainerId('new')!.block.pod_labels, { app: 'b' });
-  for (let i = 0; i < 20; i++) idx.upsert(info('u1', [`gen-${i}`]), null);
+  for (let i = 0; i < 20; i++) idx.upsert(info('u1', [`gen-${i}`], { resourceVersion: String(10 + i) }), null);
   t.ok(idx.sizes.containers <= 9 + 1, `crash-looping pods do not grow the index (${idx.sizes.containers})`);
 });
 
@@ -68,4 +68,16 @@ t.test('namespace labels live in the blocks; a label change rebuilds them', asyn
   t.same(idx.byPodUid('u1')!.block.namespace_labels, { team: 'a' });
   t.not(idx.byContainerId('c-1')!.block, before, 'a new block object, never a mutated one (the encoder caches bytes per block)');
   t.same(before.namespace_labels, {});
+});
+
+t.test('an unchanged pod (same resourceVersion, as a re-list repeats it) keeps its blocks', async (t) => {
+  const idx = new PodIndex('prod', 60_000);
+  idx.upsert(info('u1', ['c-1']), null);
+  const block = idx.byContainerId('c-1')!.block;
+  idx.upsert(info('u1', ['c-1']), null);
+  t.equal(idx.byContainerId('c-1')!.block, block, 'same object');
+  idx.upsert(info('u1', ['c-1'], { resourceVersion: '2', labels: { app: 'b' } }), null);
+  t.same(idx.byContainerId('c-1')!.block.pod_labels, { app: 'b' }, 'a new version rebuilds');
+  idx.upsert(info('u1', ['c-1'], { resourceVersion: '2', labels: { app: 'b' } }), { kind: 'Deployment', name: 'web' });
+  t.equal(idx.byContainerId('c-1')!.block.workload_name, 'web', 'so does a newly resolved workload');
 });
