@@ -84,6 +84,9 @@ export function createClickHouse(o: ClickHouseOptions): ClickHouseClient {
 
 const embedded = new WeakMap<object, ReturnType<typeof createChdbConnection>>();
 
+/** A wrapper around a client (a test's switchable engine, say) names the client it forwards to. */
+export const UNDERLYING = Symbol.for('tracehound.clickhouse.underlying');
+
 export interface RawInsert {
   table: string;
   columns: readonly string[];
@@ -98,7 +101,8 @@ export interface RawInsert {
  * bench/sink-insert.ts). Undefined for a server client, which inserts over HTTP as usual.
  */
 export function rawInserter(client: object): ((r: RawInsert) => Promise<void>) | undefined {
-  const chdb = embedded.get(client);
+  const target = (client as { [UNDERLYING]?: () => object })[UNDERLYING]?.() ?? client;
+  const chdb = embedded.get(target);
   if (!chdb) return undefined;
   return async (r) => {
     await chdb.chdb.rawInsert({ table: r.table, columns: r.columns, format: r.format, values: r.body, settings: r.settings });

@@ -1,10 +1,10 @@
 import t from 'tap';
-import { createClickHouse, describeTarget, ensureDatabase, serverClientConfig } from '../src/index.js';
+import { describeTarget, ensureDatabase, serverClientConfig } from '../src/index.js';
+import { session } from './helpers.js';
 
 t.test('embedded chDB: create, insert with bound parameters, select', async (t) => {
   const dataDir = t.testdir();
-  const ch = createClickHouse({ dataDir, database: 'th_test' });
-  t.teardown(() => ch.close());
+  const ch = session();
   await ensureDatabase(ch, 'th_test');
   await ch.command({ query: 'CREATE TABLE IF NOT EXISTS th_test.t (ts DateTime64(9), id String, n UInt32) ENGINE = MergeTree ORDER BY (ts, id)' });
   await ch.insert({ table: 'th_test.t', values: [{ ts: '2025-11-28 22:00:00.123456789', id: 'a', n: 1 }, { ts: '2025-11-28 22:00:01.000000001', id: "b'; DROP TABLE th_test.t; --", n: 2 }], format: 'JSONEachRow' });
@@ -27,7 +27,5 @@ t.test('a server URL configures the HTTP client, credentials out of the URL and 
 });
 
 t.test('a bad database name is refused before it reaches SQL', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'x' });
-  t.teardown(() => ch.close());
-  await t.rejects(ensureDatabase(ch, 'x; DROP'), { code: 'TH_ERR_CONFIG' });
+  await t.rejects(ensureDatabase(session(), 'x; DROP'), { code: 'TH_ERR_CONFIG' });
 });

@@ -1,30 +1,30 @@
 import t from 'tap';
-import { createClickHouse, migrate, migrationSql, MIGRATIONS, selectRows } from '../src/index.js';
-import { RETENTION } from './helpers.js';
+import { migrate, migrationSql, MIGRATIONS, selectRows } from '../src/index.js';
+import { RETENTION, freshDatabase, session } from './helpers.js';
 
 t.test('migrations apply once, are recorded, and re-running applies nothing', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'm1' });
-  t.teardown(() => ch.close());
-  const ctx = { database: 'm1', retention: RETENTION };
+  const ch = session();
+  const m1 = freshDatabase('m');
+  const ctx = { database: m1, retention: RETENTION };
   const first = await migrate(ch, ctx);
   t.same(first.applied, MIGRATIONS.map((m) => m.version), 'every migration applied in order');
   const second = await migrate(ch, ctx);
   t.same(second, { applied: [], ttlChanged: [] }, 'nothing to do the second time');
-  const recorded = await selectRows<{ version: number }>(ch, 'SELECT version FROM m1.schema_migrations FINAL ORDER BY version');
+  const recorded = await selectRows<{ version: number }>(ch, `SELECT version FROM ${m1}.schema_migrations FINAL ORDER BY version`);
   t.same(recorded.map((r) => r.version), MIGRATIONS.map((m) => m.version));
-  const tables = (await selectRows<{ name: string }>(ch, "SELECT name FROM system.tables WHERE database = 'm1'")).map((r) => r.name);
-  for (const name of ['events', 'alerts', 'alert_state', 'rule_history', 'api_audit', 'users', 'api_tokens', 'events_per_minute', 'alerts_per_minute', 'events_per_minute_mv', 'sink_progress']) {
+  const tables = (await selectRows<{ name: string }>(ch, 'SELECT name FROM system.tables WHERE database = {db:String}', { db: m1 })).map((r) => r.name);
+  for (const name of ['events', 'alerts', 'alert_state', 'rule_history', 'api_audit', 'users', 'api_tokens', 'events_per_minute', 'alerts_per_minute', 'events_per_minute_mv']) {
     t.ok(tables.includes(name), `${name} exists`);
   }
 });
 
 t.test('a changed retention alters the TTL at the next start', async (t) => {
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'm2' });
-  t.teardown(() => ch.close());
-  await migrate(ch, { database: 'm2', retention: RETENTION });
-  const r = await migrate(ch, { database: 'm2', retention: { ...RETENTION, eventsDays: 7 } });
+  const ch = session();
+  const m2 = freshDatabase('m');
+  await migrate(ch, { database: m2, retention: RETENTION });
+  const r = await migrate(ch, { database: m2, retention: { ...RETENTION, eventsDays: 7 } });
   t.same(r.ttlChanged, ['events']);
-  const [row] = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = 'm2' AND name = 'events'");
+  const [row] = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db: m2 });
   t.match(row!.engine_full, /toIntervalDay\(7\)/);
 });
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -140,13 +140,12 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     const token = /^Bearer ([^\s]+)$/i.exec(header)?.[1];
     req.principal = await auth.authenticate(token);
   });
+  const auditRequest = (req: FastifyRequest, status: number, durationMs: number) => audit.record({
+    ts: Date.now(), request_id: req.id, actor: req.principal?.username ?? '', auth: req.principal?.auth ?? 'anonymous', method: req.method,
+    route: req.routeOptions.url ?? '', path: req.url.slice(0, 2048), status, duration_ms: durationMs, ip: req.ip, error_code: status >= 400 ? String(status) : '',
+  });
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
-    audit.record({
-      ts: Date.now(), request_id: req.id, actor: req.principal?.username ?? '', auth: req.principal?.auth ?? 'anonymous', method: req.method,
-      route: req.routeOptions.url ?? '', path: req.url.slice(0, 2048), status: reply.statusCode, duration_ms: reply.elapsedTime, ip: req.ip,
-      error_code: reply.statusCode >= 400 ? String(reply.statusCode) : '',
-    });
+    if (req.url.startsWith('/api/')) auditRequest(req, reply.statusCode, reply.elapsedTime);
   });
 
   let chUp = true;
@@ -173,10 +172,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     rules,
     live,
     limits,
-    audit: (req, status) => audit.record({
-      ts: Date.now(), request_id: req.id, actor: req.principal?.username ?? '', auth: req.principal?.auth ?? 'anonymous', method: req.method,
-      route: req.routeOptions.url ?? '', path: req.url.slice(0, 2048), status, duration_ms: 0, ip: req.ip, error_code: '',
-    }),
+    audit: (req, status) => auditRequest(req, status, 0),
   };
   for (const register of ROUTES) register(app, services);
   await app.ready();

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createClickHouse, describeTarget } from '@tracehound/clickhouse';
+import { createClickHouse, describeTarget, storageFromConfig } from '@tracehound/clickhouse';
 import { ApiConfig, ClickHouseConfig, CommonConfig, RetentionConfig, loadConfig } from '@tracehound/config';
 import { createKafka, waitForKafka } from '@tracehound/kafka';
 import { createLogger } from '@tracehound/logging';
@@ -15,18 +15,14 @@ export async function main(): Promise<void> {
   const logger = createLogger('api', cfg.TRACEHOUND_LOG_LEVEL);
   enableDefaultMetrics();
   await runMain('api', logger, async () => {
-    const chOptions = { url: cfg.TRACEHOUND_CLICKHOUSE_URL, dataDir: cfg.TRACEHOUND_DATA_DIR, database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE };
-    logger.info({ clickhouse: describeTarget(chOptions) }, 'starting');
+    const storage = storageFromConfig(cfg);
+    logger.info({ clickhouse: describeTarget(storage.client) }, 'starting');
     const kafkaOptions = { brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${cfg.TRACEHOUND_KAFKA_CLIENT_ID}-api`, logger };
     await waitForKafka(kafkaOptions);
-    const clickhouse = createClickHouse(chOptions);
+    const clickhouse = createClickHouse(storage.client);
     const api = await buildApi({
       clickhouse,
-      ddl: {
-        database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE,
-        cluster: cfg.TRACEHOUND_CLICKHOUSE_CLUSTER,
-        retention: { eventsDays: cfg.TRACEHOUND_RETENTION_EVENTS_DAYS, alertsDays: cfg.TRACEHOUND_RETENTION_ALERTS_DAYS, auditDays: cfg.TRACEHOUND_RETENTION_AUDIT_DAYS },
-      },
+      ddl: storage.ddl,
       logger,
       adminUser: cfg.TRACEHOUND_API_ADMIN_USER,
       // Printed once, on stdout, at the very first start: the only time the password exists in clear.

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { selectRows } from '@tracehound/clickhouse';
-import { DB, testApi } from './helpers.js';
+import { DB, scratchDir, testApi } from './helpers.js';
 
 t.test('first start: one admin with a generated password, shown once; a second start creates none', async (t) => {
-  const dir = t.testdir();
+  const dir = scratchDir();
   const a = await testApi(t, {}, dir);
   t.match(a.adminPassword, /^[A-Za-z0-9_-]{32}$/, 'a long generated password');
   t.ok(a.admin, 'the admin can log in with it');

@@ -1,5 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted with t.match, typing every shape here adds nothing */
 import type { Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EVENTS, ALERTS, alertToRow, createClickHouse, eventToRow, insertRows, type ClickHouseClient } from '@tracehound/clickhouse';
 import { silentLogger } from '@tracehound/logging';
 import { sampleAlert, sampleEnrichedEvent, sampleEvent, type Event, type EventKind } from '@tracehound/schemas';
@@ -19,14 +22,21 @@ export interface TestApi {
   send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
+/**
+ * A data directory outside tap's fixtures: tap removes t.testdir() before teardowns run, and
+ * chDB cannot close (and so release, one directory per process) a session whose files are gone.
+ */
+export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'th-api-test-'));
+
 /** An API on a fresh embedded ClickHouse, with a logged-in first admin. */
-export async function testApi(t: Test, o: Partial<ApiOptions> = {}, dataDir = t.testdir()): Promise<TestApi> {
+export async function testApi(t: Test, o: Partial<ApiOptions> = {}, dataDir = scratchDir()): Promise<TestApi> {
   const ch = createClickHouse({ dataDir, database: DB });
   let adminPassword = '';
   const api = await buildApi({ clickhouse: ch, ddl: { database: DB, retention: RETENTION }, logger: silentLogger(), onFirstAdmin: (_u, p) => (adminPassword = p), ...o });
   t.teardown(async () => {
     await api.close();
     await ch.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
   const inject = async (method: string, url: string, token: string | undefined, body?: unknown) => {
     const r = await api.app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body !== undefined ? { payload: body as object } : {}) });

@@ -1,4 +1,4 @@
-import { createClickHouse, describeTarget } from '@tracehound/clickhouse';
+import { createClickHouse, describeTarget, storageFromConfig } from '@tracehound/clickhouse';
 import { ClickHouseConfig, CommonConfig, RetentionConfig, SinkConfig, loadConfig } from '@tracehound/config';
 import { createKafka, waitForKafka } from '@tracehound/kafka';
 import { createLogger } from '@tracehound/logging';
@@ -15,19 +15,15 @@ export async function main(): Promise<void> {
   const logger = createLogger('sink-clickhouse', cfg.TRACEHOUND_LOG_LEVEL);
   enableDefaultMetrics();
   await runMain('sink-clickhouse', logger, async () => {
-    const chOptions = { url: cfg.TRACEHOUND_CLICKHOUSE_URL, dataDir: cfg.TRACEHOUND_DATA_DIR, database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE };
-    logger.info({ clickhouse: describeTarget(chOptions) }, 'starting');
+    const storage = storageFromConfig(cfg);
+    logger.info({ clickhouse: describeTarget(storage.client) }, 'starting');
     const kafkaOptions = { brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${cfg.TRACEHOUND_KAFKA_CLIENT_ID}-sink`, logger };
     await waitForKafka(kafkaOptions);
-    const clickhouse = createClickHouse(chOptions);
+    const clickhouse = createClickHouse(storage.client);
     const sink = buildSink({
       kafka: createKafka(kafkaOptions),
       clickhouse,
-      ddl: {
-        database: cfg.TRACEHOUND_CLICKHOUSE_DATABASE,
-        cluster: cfg.TRACEHOUND_CLICKHOUSE_CLUSTER,
-        retention: { eventsDays: cfg.TRACEHOUND_RETENTION_EVENTS_DAYS, alertsDays: cfg.TRACEHOUND_RETENTION_ALERTS_DAYS, auditDays: cfg.TRACEHOUND_RETENTION_AUDIT_DAYS },
-      },
+      ddl: storage.ddl,
       registryUrl: cfg.TRACEHOUND_REGISTRY_URL,
       topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX,
       groupId: cfg.TRACEHOUND_SINK_GROUP_ID,

@@ -59,7 +59,7 @@ export class SinkWriter {
     const key = `${topic}:${partition}`;
     let done = this.storedUpTo.get(key);
     if (done === undefined) {
-      done = await this.untilStored(() => this.o.store.storedUpTo(topic, partition), ctx, table.spec.name);
+      done = await this.untilStored(() => this.o.store.storedUpTo(table.spec, topic, partition), ctx, table.spec.name);
       this.storedUpTo.set(key, done);
     }
     const pending: Pending[] = [];

@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouse, migrate, type ClickHouseClient, type ClickHouseLike, type DdlContext } from '@tracehound/clickhouse';
+import { UNDERLYING, createClickHouse, migrate, type ClickHouseClient, type ClickHouseLike, type DdlContext } from '@tracehound/clickhouse';
 import { sampleEnrichedEvent, type Event } from '@tracehound/schemas';
 
 export const RETENTION = { eventsDays: 30, alertsDays: 365, auditDays: 365 };
@@ -29,6 +29,8 @@ export class SwitchableClickHouse implements ClickHouseLike {
   reopenEngine(): void {
     this.current = createClickHouse({ dataDir: this.dataDir, database: 'x' });
   }
+  /** insertRows takes chDB's native insert path through the wrapper, as it does for a plain client. */
+  [UNDERLYING] = () => this.current!;
   query: ClickHouseClient['query'] = ((p: never) => this.current!.query(p)) as ClickHouseClient['query'];
   insert: ClickHouseClient['insert'] = ((p: never) => this.current!.insert(p)) as ClickHouseClient['insert'];
   command: ClickHouseClient['command'] = ((p: never) => this.current!.command(p)) as ClickHouseClient['command'];
@@ -62,6 +64,17 @@ function scratch(t: Test, open: (dir: string) => { close(): Promise<unknown> }) 
   });
   return engine;
 }
+
+/** A data directory outside tap's fixtures that another process uses first (the kill test's child); the engine opened on it later closes, then removes it. */
+export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'th-sink-test-'));
+export const embeddedClickHouseAt = (t: Test, dir: string): ClickHouseClient => {
+  const ch = createClickHouse({ dataDir: dir, database: 'sink' });
+  t.teardown(async () => {
+    await ch.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return ch;
+};
 
 export const embeddedClickHouse = (t: Test, database = 'sink'): ClickHouseClient => scratch(t, (dir) => createClickHouse({ dataDir: dir, database })) as ClickHouseClient;
 export const switchableClickHouse = (t: Test): SwitchableClickHouse => scratch(t, (dir) => new SwitchableClickHouse(dir)) as SwitchableClickHouse;

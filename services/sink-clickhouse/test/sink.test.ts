@@ -1,13 +1,12 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createClickHouse } from '@tracehound/clickhouse';
 import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import { RecordCodec, sampleAlert, type Event } from '@tracehound/schemas';
 import { eventually, testKafka, type TestKafka } from '@tracehound/testkit';
 import { buildSink } from '../src/app.js';
-import { RETENTION, SwitchableClickHouse, count, freshEvents } from './helpers.js';
+import { RETENTION, count, embeddedClickHouse, embeddedClickHouseAt, freshEvents, scratchDir, switchableClickHouse } from './helpers.js';
 
 async function producerFor(tk: TestKafka) {
   const events = new RecordCodec(tk.registry, 'tracehound.Event');
@@ -43,8 +42,7 @@ t.test('N events and M alerts produced → exactly N + M rows (integration, real
   const tk = await testKafka('sink-basic', ['eventsEnriched', 'alerts', 'deadLetter']);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
-  const ch = createClickHouse({ dataDir: t.testdir(), database: 'sink' });
-  t.teardown(() => ch.close());
+  const ch = embeddedClickHouse(t);
   const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch });
   await sink.start();
   t.teardown(() => sink.close());
@@ -61,7 +59,7 @@ t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event ex
   const tk = await testKafka('sink-kill', ['eventsEnriched', 'alerts', 'deadLetter']);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
-  const dataDir = t.testdir();
+  const dataDir = scratchDir();
   const group = `${tk.prefix}.g`;
   const N = 20_000;
   await p.sendEvents(freshEvents(N));
@@ -78,8 +76,7 @@ t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event ex
   await new Promise((r) => setTimeout(r, 2_500));
   child.kill('SIGKILL');
   await exited;
-  const ch = createClickHouse({ dataDir, database: 'sink' });
-  t.teardown(() => ch.close());
+  const ch = embeddedClickHouseAt(t, dataDir);
   const before = await count(ch, 'SELECT count() FROM sink.events');
   t.ok(before > 0 && before < N, `killed mid-stream (${before} of ${N} stored)`);
   const sink = buildSink({ ...sinkOptions(tk, group), clickhouse: ch });
@@ -95,8 +92,7 @@ t.test('ClickHouse closed mid-stream and reopened: consumption pauses, resumes, 
   const tk = await testKafka('sink-engine', ['eventsEnriched', 'alerts', 'deadLetter']);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
-  const ch = new SwitchableClickHouse(t.testdir());
-  t.teardown(() => ch.close());
+  const ch = switchableClickHouse(t);
   const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch, batchRows: 500 });
   await sink.start();
   t.teardown(() => sink.close());

@@ -1,5 +1,5 @@
 import { createTable, type TableSpec } from '../schema/table.js';
-import { T, type Migration } from './migration.js';
+import { KAFKA_PROGRESS_PROJECTION, REPLACING_WITH_PROJECTIONS, T, type Migration } from './migration.js';
 
 /**
  * The flattened Event (schemas/avro/Event.avsc): one column per field people filter or group
@@ -98,8 +98,9 @@ export const EVENTS = {
     'idx_container_id container_id TYPE bloom_filter(0.01) GRANULARITY 4',
   ],
   ttl: (ctx) => `toDateTime(ts) + toIntervalDay(${ctx.retention.eventsDays})`,
+  projections: [KAFKA_PROGRESS_PROJECTION],
   dedupWindow: 1000,
-  settings: { ttl_only_drop_parts: 1 },
+  settings: { ttl_only_drop_parts: 1, ...REPLACING_WITH_PROJECTIONS },
   shardBy: 'cityHash64(id)',
 } as const satisfies TableSpec;
 

@@ -1,5 +1,5 @@
 import { createTable, type TableSpec } from '../schema/table.js';
-import { T, type Migration } from './migration.js';
+import { KAFKA_PROGRESS_PROJECTION, REPLACING_WITH_PROJECTIONS, T, type Migration } from './migration.js';
 
 /**
  * Alerts (schemas/avro/Alert.avsc) with the fields people filter on flattened and the whole
@@ -38,6 +38,8 @@ export const ALERTS = {
   orderBy: '(namespace, id)',
   indexes: ['idx_ts ts TYPE minmax GRANULARITY 1', 'idx_id id TYPE bloom_filter(0.001) GRANULARITY 1'],
   ttl: (ctx) => `toDateTime(ts) + toIntervalDay(${ctx.retention.alertsDays})`,
+  projections: [KAFKA_PROGRESS_PROJECTION],
+  settings: { ...REPLACING_WITH_PROJECTIONS },
   dedupWindow: 1000,
   shardBy: 'cityHash64(id)',
 } as const satisfies TableSpec;

@@ -18,6 +18,8 @@ export interface TableSpec {
   partitionBy?: string;
   ttl?: (ctx: DdlContext) => string;
   indexes?: string[];
+  /** `PROJECTION name (SELECT …)`: stored inside each part, so always consistent with its rows. */
+  projections?: string[];
   /**
    * Sink tables keep the hashes of recent insert blocks so that an insert repeated with the same
    * `insert_deduplication_token` is dropped. Replicated engines do this by default; plain
@@ -42,7 +44,7 @@ function columnDdl(c: Column): string {
 export function createTable(ctx: DdlContext, spec: TableSpec): string[] {
   const settings: Record<string, string | number> = { ...(spec.settings ?? {}) };
   if (spec.dedupWindow && !ctx.cluster) settings.non_replicated_deduplication_window = spec.dedupWindow;
-  const body = [...spec.columns.map(columnDdl), ...(spec.indexes ?? []).map((i) => `INDEX ${i}`)].join(',\n  ');
+  const body = [...spec.columns.map(columnDdl), ...(spec.indexes ?? []).map((i) => `INDEX ${i}`), ...(spec.projections ?? []).map((p) => `PROJECTION ${p}`)].join(',\n  ');
   const settingsSql = Object.keys(settings).length ? `\nSETTINGS ${Object.entries(settings).map(([k, v]) => `${ident(k)} = ${typeof v === 'number' ? v : `'${v}'`}`).join(', ')}` : '';
   const local = `${ident(ctx.database)}.${localName(ctx, spec.name)}`;
   const stmts = [

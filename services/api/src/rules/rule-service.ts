@@ -125,41 +125,49 @@ export class RuleService {
     const byNamespace: Record<string, number> = {};
     let evaluated = 0;
     let matched = 0;
-    let after: { ts: string; id: string } | undefined;
     let reason: string | undefined;
-    for (;;) {
-      const left = timeoutMs - (Date.now() - started);
-      if (left <= 0) {
-        reason = `time bound of ${timeoutMs} ms reached`;
-        break;
-      }
-      if (evaluated >= maxEvents) {
-        reason = `event bound of ${maxEvents} reached`;
-        break;
-      }
+    const base = (): Where => {
       const w = new Where();
       const scope = scopeCondition(p);
       w.and(scope.sql, scope.params);
-      w.and(`ts >= fromUnixTimestamp64Nano(${w.bind(range.from.toString(), 'Int64')}) AND ts < fromUnixTimestamp64Nano(${w.bind(range.to.toString(), 'Int64')})`);
       if (compiled.kinds) w.anyOf('kind', [...compiled.kinds], 'String');
-      if (after) w.and(`(ts, id) > (fromUnixTimestamp64Nano(${w.bind(after.ts, 'Int64')}), ${w.bind(after.id, 'String')})`);
-      const n = Math.min(pageRows, maxEvents - evaluated);
-      const rows = await selectRows<Record<string, unknown>>(this.ch, `SELECT ${EVENT_SELECT} FROM ${this.events} WHERE ${w.sql} ORDER BY ts, id LIMIT ${w.bind(n, 'UInt32')}`, w.params,
-        { ...this.limits, maxExecutionSeconds: Math.max(1, Math.ceil(left / 1000)) });
-      for (const row of rows) {
-        const e = rowToEvent(row);
-        evaluated++;
-        if (!compiled.matches(e)) continue;
-        matched++;
-        const ns = String(row.namespace);
-        byNamespace[ns] = (byNamespace[ns] ?? 0) + 1;
-        if (matches.length < keep) {
-          matches.push({ id: e.id, ts: e.ts.toString(), time: nsToIso(e.ts), namespace: ns, pod: String(row.pod), kind: e.kind, comm: String(row.comm) });
+      return w;
+    };
+    const between = (w: Where, from: bigint, to: bigint) =>
+      w.and(`ts >= fromUnixTimestamp64Nano(${w.bind(from.toString(), 'Int64')}) AND ts < fromUnixTimestamp64Nano(${w.bind(to.toString(), 'Int64')})`);
+    // Time windows of about one page each: a page query then reads its window, not the rest of the range.
+    const cw = between(base(), range.from, range.to);
+    const [{ n } = { n: '0' }] = await selectRows<{ n: string }>(this.ch, `SELECT count() AS n FROM ${this.events} WHERE ${cw.sql}`, cw.params, this.limits);
+    const windows = BigInt(Math.max(1, Math.min(100_000, Math.ceil(Number(n) / pageRows))));
+    const step = (range.to - range.from + windows - 1n) / windows;
+    scan: for (let wFrom = range.from; wFrom < range.to; wFrom += step) {
+      const wTo = wFrom + step < range.to ? wFrom + step : range.to;
+      let after: { ts: string; id: string } | undefined;
+      for (;;) {
+        const left = timeoutMs - (Date.now() - started);
+        if (left <= 0) reason = `time bound of ${timeoutMs} ms reached`;
+        else if (evaluated >= maxEvents) reason = `event bound of ${maxEvents} reached`;
+        if (reason) break scan;
+        const w = between(base(), wFrom, wTo);
+        if (after) w.and(`(ts, id) > (fromUnixTimestamp64Nano(${w.bind(after.ts, 'Int64')}), ${w.bind(after.id, 'String')})`);
+        const limit = Math.min(pageRows, maxEvents - evaluated);
+        const rows = await selectRows<Record<string, unknown>>(this.ch, `SELECT ${EVENT_SELECT} FROM ${this.events} WHERE ${w.sql} ORDER BY ts, id LIMIT ${w.bind(limit, 'UInt32')}`, w.params,
+          { ...this.limits, maxExecutionSeconds: Math.max(1, Math.ceil(left / 1000)) });
+        for (const row of rows) {
+          const e = rowToEvent(row);
+          evaluated++;
+          if (!compiled.matches(e)) continue;
+          matched++;
+          const ns = String(row.namespace);
+          byNamespace[ns] = (byNamespace[ns] ?? 0) + 1;
+          if (matches.length < keep) {
+            matches.push({ id: e.id, ts: e.ts.toString(), time: nsToIso(e.ts), namespace: ns, pod: String(row.pod), kind: e.kind, comm: String(row.comm) });
+          }
         }
+        if (rows.length < limit) break;
+        const last = rows[rows.length - 1]!;
+        after = { ts: String(last.ts_ns), id: String(last.id) };
       }
-      if (rows.length < n) break;
-      const last = rows[rows.length - 1]!;
-      after = { ts: String(last.ts_ns), id: String(last.id) };
     }
     return { evaluated, matched, byNamespace, truncated: reason !== undefined, ...(reason ? { reason } : {}), tookMs: Date.now() - started, matches };
   }
