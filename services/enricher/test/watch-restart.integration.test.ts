@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,10 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 t.test('API server restarted: watch cut → re-list, no stale cache, counters incremented', async (t) => {
   // A private API server (own data dir and ports; binaries from the shared cache), since this test restarts it.
   const settings = { ...loadKubeSettings(), dataDir: await mkdtemp(join(tmpdir(), 'th-kube-')), port: await freePort(), etcdPort: await freePort() };
-  t.teardown(() => kubeDown(settings));
+  t.teardown(async () => {
+    await kubeDown(settings);
+    await rm(settings.dataDir, { recursive: true, force: true });
+  });
   const kube = await testKube(settings);
   const kubeconfig = await enricherKubeconfig(kube);
   const { kafka, prefix, registryUrl } = await testKafka('enricher-restart', ['eventsRaw', 'eventsEnriched', 'deadLetter']);
