@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 # Set before `up`, so a half-started stack is stopped too.
-trap './bin/tracehound.js stack down' EXIT
+# The tests start a local Kubernetes API server (kube-apiserver + etcd) when they need it and
+# leave it running for the next file; stop it too.
+trap './bin/tracehound.js kube down; ./bin/tracehound.js stack down' EXIT
 ./bin/tracehound.js stack up
+# kube-apiserver and etcd are built from the Go module proxy once and cached (a few minutes the
+# first time on a new machine, seconds with a warm Go cache), so no test file pays for it.
+./bin/tracehound.js kube build
 npm test -- "$@"
