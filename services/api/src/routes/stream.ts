@@ -34,7 +34,8 @@ export const streamRoutes: RouteModule = (app, s) => {
     reply.hijack();
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': connected\n\n');
-    req.raw.once('close', () => s.live.remove(client));
+    // The response's close is the connection's end; the request's close fires once its (empty) body is read.
+    res.once('close', () => s.live.remove(client));
     return reply;
   });
 };
