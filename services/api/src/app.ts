@@ -22,7 +22,7 @@ import type { Api, Services } from './routes/types.js';
 import { RuleService, type BacktestLimits } from './rules/rule-service.js';
 import { startAlertFeed, type AlertFeed } from './adapters/alerts-feed.js';
 import { DetectorRuleEngine } from './adapters/detector-engine.js';
-import { rulesTopic, type RulesMirror } from './adapters/rules-topic.js';
+import { provisionApiTopics, rulesTopic, type RulesMirror } from './adapters/rules-topic.js';
 import type { Kafka } from 'kafkajs';
 import { ErrorBody } from './schemas/common.js';
 import { RuleDoc } from './schemas/rules.js';
@@ -61,7 +61,7 @@ export interface ApiOptions {
    * Kafka, for rule management (the rules topic) and the live alert stream (the alerts topic).
    * Without it the API still serves queries; rule routes answer 503 and the stream stays silent.
    */
-  kafka?: { kafka: Kafka; registryUrl: string; topicPrefix: string };
+  kafka?: { kafka: Kafka; registryUrl: string; topicPrefix: string; provision?: { partitions: number; replication: number } };
   backtest?: BacktestLimits;
   migrate?: boolean;
 }
@@ -89,6 +89,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
   let feed: AlertFeed | undefined;
   let kafkaReady = Promise.resolve();
   if (o.kafka) {
+    if (o.kafka.provision) await provisionApiTopics(o.kafka.kafka, o.kafka.topicPrefix, o.kafka.provision);
     const engine = new DetectorRuleEngine();
     mirror = await rulesTopic({ kafka: o.kafka.kafka, topicPrefix: o.kafka.topicPrefix, logger: o.logger, onRecord: (k, v) => engine.applyRecord(k, v) });
     rules = new RuleService(engine, mirror, o.clickhouse, db, limits, o.backtest ?? { maxEvents: 1_000_000, timeoutMs: 30_000 });

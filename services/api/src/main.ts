@@ -35,7 +35,12 @@ export async function main(): Promise<void> {
       corsOrigins: cfg.TRACEHOUND_API_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       sseMaxClients: cfg.TRACEHOUND_API_SSE_MAX_CLIENTS,
       backtest: { maxEvents: cfg.TRACEHOUND_API_BACKTEST_MAX_EVENTS, timeoutMs: cfg.TRACEHOUND_API_BACKTEST_TIMEOUT_MS },
-      kafka: { kafka: createKafka(kafkaOptions), registryUrl: cfg.TRACEHOUND_REGISTRY_URL, topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX },
+      kafka: {
+        kafka: createKafka(kafkaOptions),
+        registryUrl: cfg.TRACEHOUND_REGISTRY_URL,
+        topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX,
+        provision: { partitions: cfg.TRACEHOUND_TOPIC_PARTITIONS, replication: cfg.TRACEHOUND_TOPIC_REPLICATION },
+      },
     });
     await api.app.listen({ host: cfg.TRACEHOUND_API_HOST, port: cfg.TRACEHOUND_API_PORT });
     logger.info({ address: api.app.server.address() }, 'api listening; OpenAPI at /docs');

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { migrate, type ClickHouseLike, type DdlContext, type InsertFormat } from '@tracehound/clickhouse';
-import { BatchConsumer, BatchingProducer, avroDecoder, topicName, type Decoder } from '@tracehound/kafka';
+import { BatchConsumer, BatchingProducer, avroDecoder, provisionTopics, topicName, type Decoder } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, type RecordName, createRegistry } from '@tracehound/schemas';
 import { withFetchBatching } from './adapters/fetch-batching.js';
@@ -27,6 +27,8 @@ export interface SinkOptions {
   retry?: { initialDelayMs: number; maxDelayMs: number };
   /** How long the group waits for a silent member (a killed sink) before its partitions move. */
   sessionTimeoutMs?: number;
+  /** Create missing topics at start (partitions and replication for new ones), as every stage does. */
+  provision?: { partitions: number; replication: number };
 }
 
 export interface Sink {
@@ -70,6 +72,7 @@ export function buildSink(o: SinkOptions): Sink {
   return {
     async start() {
       if (o.migrate !== false) await migrate(o.clickhouse, o.ddl, o.logger);
+      if (o.provision) await provision(o.kafka, o.topicPrefix, o.provision);
       await producer.connect();
       consumer.raw.on(consumer.raw.events.GROUP_JOIN, () => writer.forgetProgress());
       await consumer.start();
@@ -84,4 +87,14 @@ export function buildSink(o: SinkOptions): Sink {
     ready: () => running && writer.clickhouseUp,
     details: () => ({ clickhouse: writer.clickhouseUp ? 'up' : 'unavailable', lastInsertAt: writer.lastInsertAt ? new Date(writer.lastInsertAt).toISOString() : null }),
   };
+}
+
+async function provision(kafka: Kafka, prefix: string, o: { partitions: number; replication: number }): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await provisionTopics(admin, { prefix, ...o, ids: [...SINK_TABLES.map((t) => t.topic), 'deadLetter'] });
+  } finally {
+    await admin.disconnect();
+  }
 }

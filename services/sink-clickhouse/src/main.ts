@@ -31,6 +31,7 @@ export async function main(): Promise<void> {
       batchRows: cfg.TRACEHOUND_SINK_BATCH_ROWS,
       batchBytes: cfg.TRACEHOUND_SINK_BATCH_BYTES,
       maxWaitMs: cfg.TRACEHOUND_SINK_MAX_WAIT_MS,
+      provision: { partitions: cfg.TRACEHOUND_TOPIC_PARTITIONS, replication: cfg.TRACEHOUND_TOPIC_REPLICATION },
     });
     await sink.start();
     const ops = await startOpsServer({ host: cfg.TRACEHOUND_SINK_HTTP_HOST, port: cfg.TRACEHOUND_SINK_HTTP_PORT, ready: sink.ready, details: sink.details });

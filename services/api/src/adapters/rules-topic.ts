@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { errorMessage } from '@tracehound/errors';
-import { BatchingProducer, topicName } from '@tracehound/kafka';
+import { BatchingProducer, provisionTopics, topicName } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import type { RulesTopic } from '../rules/rule-service.js';
 
@@ -56,4 +56,15 @@ export async function rulesTopic(o: { kafka: Kafka; topicPrefix: string; logger:
       await producer.disconnect();
     },
   };
+}
+
+/** Creates the topics the API reads and writes (rules, alerts) if missing, as every stage does at start. */
+export async function provisionApiTopics(kafka: Kafka, prefix: string, o: { partitions: number; replication: number }): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await provisionTopics(admin, { prefix, ...o, ids: ['rules', 'alerts'] });
+  } finally {
+    await admin.disconnect();
+  }
 }
