@@ -25,6 +25,20 @@ export interface BatchContext {
   isRunning(): boolean;
 }
 
+/**
+ * Connects, subscribes and runs `eachBatch` with manual commits (the caller commits once its
+ * outputs hold). A subscription failure is TH_ERR_UNREACHABLE naming `who` and the topics.
+ */
+export async function runBatches(consumer: Consumer, who: string, topics: string[], fromBeginning: boolean, eachBatch: (p: EachBatchPayload) => Promise<void>): Promise<void> {
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
+  } catch (cause) {
+    throw new TracehoundError('TH_ERR_UNREACHABLE', `${who} could not subscribe to ${topics.join(', ')}: ${errorMessage(cause)}`, { cause });
+  }
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+}
+
 export type Decoder<T> = (msg: KafkaMessage, topic: string) => T | Promise<T>;
 export type BatchHandler<T> = (records: ConsumedRecord<T>[], ctx: BatchContext) => Promise<void>;
 
@@ -67,13 +81,7 @@ export class BatchConsumer<T> {
   }
 
   async start(): Promise<void> {
-    try {
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
-    } catch (cause) {
-      throw new TracehoundError('TH_ERR_UNREACHABLE', `consumer ${this.o.groupId} could not subscribe to ${this.o.topics.join(', ')}: ${errorMessage(cause)}`, { cause });
-    }
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    await runBatches(this.consumer, `consumer ${this.o.groupId}`, this.o.topics, this.o.fromBeginning ?? true, (p) => this.onBatch(p));
   }
 
   async stop(): Promise<void> {

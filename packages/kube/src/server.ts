@@ -3,9 +3,7 @@ import { TracehoundError, errorMessage, isRetriable, isTracehoundError } from '@
 import { retry } from '@tracehound/retry';
 // The stack's process helpers (detached start, marker-checked stop, log tails), shared rather than
 // copied; they are internal to @tracehound/stack, hence the relative path.
-import { logOffsets, logTails } from '../../stack/src/log-tail.js';
-import { readPid, removePid, writePid } from '../../stack/src/pid-file.js';
-import { isOurs, spawnDetached, stopProcess, type StopOutcome } from '../../stack/src/process.js';
+import { isOurs, logOffsets, logTails, readPid, removePid, spawnDetached, stopProcess, writePid, type StopOutcome } from '@tracehound/stack';
 import { ensureKubeBinaries } from './build.js';
 import { apiserverComponent, etcdComponent, type KubeComponent } from './components.js';
 import { writeKubeconfig } from './kubeconfig.js';

@@ -7,3 +7,7 @@ export { loadStackSettings, withStorage } from './env.js';
 export { formatUp, formatDown, formatStatus } from './report.js';
 export { HOST, layout, type StackSettings, type RegistryStorage } from './settings.js';
 export { CCOMPAT_PATH } from './registry.js';
+// Process supervision shared with other local servers (packages/kube).
+export { logOffsets, logTails } from './log-tail.js';
+export { readPid, removePid, writePid } from './pid-file.js';
+export { isOurs, spawnDetached, stopProcess, type StopOutcome } from './process.js';

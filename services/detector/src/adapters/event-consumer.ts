@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { TracehoundError, errorMessage, isTracehoundError } from '@tracehound/errors';
-import { deadLetterMessage, type BatchingProducer, type OutgoingMessage } from '@tracehound/kafka';
+import { errorMessage, isTracehoundError } from '@tracehound/errors';
+import { deadLetterMessage, runBatches, type BatchingProducer, type OutgoingMessage } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { counter } from '@tracehound/metrics';
 
@@ -46,13 +46,7 @@ export class EventConsumer<T> {
   }
 
   async start(): Promise<void> {
-    try {
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [this.o.topic], fromBeginning: true });
-    } catch (cause) {
-      throw new TracehoundError('TH_ERR_UNREACHABLE', `detector could not subscribe to ${this.o.topic}: ${errorMessage(cause)}`, { cause });
-    }
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    await runBatches(this.consumer, 'detector', [this.o.topic], true, (p) => this.onBatch(p));
   }
 
   async stop(): Promise<void> {
