@@ -5,6 +5,7 @@ import { EV, KERNEL_MAX, ABI_VERSION } from './records/layout.js';
 import { decodeFrame, type KernelRecord } from './records/decode.js';
 import { cString } from './records/text.js';
 import { toEvent, type EventContext } from './records/to-event.js';
+import { AncestryCache, fastEvent } from './records/fast-event.js';
 import type { AgentCounters } from './stats.js';
 import type { LoaderControl } from './loader-control.js';
 
@@ -32,9 +33,11 @@ export class FrameHandler {
   helloSeen = false;
   readonly programs = new Map<string, ProgramStatus>();
   private lastDropped = new Array<bigint>(KERNEL_MAX).fill(0n);
+  private readonly ancestry = new AncestryCache();
+  private readonly eventCtx: EventContext;
 
   constructor(
-    private readonly ctx: Omit<EventContext, 'clockOffsetNs'>,
+    ctx: Omit<EventContext, 'clockOffsetNs'>,
     initialOffsetNs: bigint,
     private readonly counters: AgentCounters,
     private readonly control: LoaderControl,
@@ -42,9 +45,18 @@ export class FrameHandler {
     private readonly log: Logger,
   ) {
     this.clockOffsetNs = initialOffsetNs;
+    this.eventCtx = { ...ctx, clockOffsetNs: initialOffsetNs };
   }
 
   onFrame(frame: Buffer): void {
+    // The hot kernel types go straight from bytes to an Event; everything else (and anything
+    // malformed, which the generic decoder explains) takes the generic path.
+    const fast = fastEvent(frame, this.eventCtx, this.ancestry);
+    if (fast) {
+      this.counters.event(fast.kind);
+      this.emit(fast);
+      return;
+    }
     let r: KernelRecord;
     try {
       r = decodeFrame(frame);
@@ -54,7 +66,7 @@ export class FrameHandler {
       return;
     }
     if (r.type >= 100) return this.onLoaderRecord(r);
-    const ev = toEvent(r, { ...this.ctx, clockOffsetNs: this.clockOffsetNs });
+    const ev = toEvent(r, this.eventCtx);
     if (!ev) return;
     this.counters.event(ev.kind);
     this.emit(ev);
@@ -76,6 +88,7 @@ export class FrameHandler {
         return;
       case EV.CLOCK:
         this.clockOffsetNs = b.offset_ns as bigint;
+        this.eventCtx.clockOffsetNs = this.clockOffsetNs;
         return;
       case EV.STATS: {
         const dropped = b.dropped as Buffer;

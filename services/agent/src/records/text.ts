@@ -67,3 +67,31 @@ export function splitArgs(b: Buffer): string[] {
   }
   return out;
 }
+
+/** bytesToString of buf[start, end) without a view per call: ASCII (the common case) is read directly. */
+export function stringAt(buf: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return bytesToString(buf.subarray(start, end));
+  return end > start ? buf.toString('latin1', start, end) : '';
+}
+
+/** cString of the fixed char array buf[start, end). */
+export function cStringAt(buf: Buffer, start: number, end: number): string {
+  let nul = start;
+  while (nul < end && buf[nul] !== 0) nul++;
+  return stringAt(buf, start, nul);
+}
+
+/** splitArgs of buf[start, end). */
+export function splitArgsAt(buf: Buffer, start: number, end: number): string[] {
+  if (end <= start) return [];
+  const last = buf[end - 1] === 0 ? end - 1 : end;
+  const out: string[] = [];
+  let from = start;
+  for (let i = start; i <= last; i++) {
+    if (i === last || buf[i] === 0) {
+      out.push(stringAt(buf, from, i));
+      from = i + 1;
+    }
+  }
+  return out;
+}
