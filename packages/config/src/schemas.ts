@@ -158,6 +158,24 @@ export const SinkConfig = Type.Object({
   TRACEHOUND_SINK_HTTP_PORT: Type.Integer({ default: 9467, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
 });
 
+/** The all-in-one process (`tracehound up`): the optional parts it hosts beside enricher, detector, sink and API. */
+export const PlatformConfig = Type.Object({
+  TRACEHOUND_UP_AGENT: Type.Union([Type.Literal('auto'), Type.Literal('off')], {
+    default: 'auto',
+    description: 'auto (host the agent when this machine can load eBPF, and say why not otherwise) or off',
+  }),
+  TRACEHOUND_UP_LOCAL_KUBE: Type.Boolean({
+    default: false,
+    description: 'true or false: without TRACEHOUND_KUBECONFIG, enrich against the local Kubernetes API server (started if needed, as `tracehound kube up`); false means events stay host/unresolved',
+  }),
+});
+
+/** The attack generator (`tracehound simulate`). */
+export const SimulateConfig = Type.Object({
+  TRACEHOUND_SIMULATE_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 1_000, description: 'milliseconds to wait for each scenario\'s alert (at least 1000)' }),
+  TRACEHOUND_SIMULATE_NAMESPACE: Type.String({ default: 'tracehound-simulate', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'the Kubernetes namespace of the imitated pods (a DNS label)' }),
+});
+
 /** The REST API (`tracehound api`). */
 export const ApiConfig = Type.Object({
   TRACEHOUND_API_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address the API listens on' }),

@@ -11,3 +11,6 @@ export { CCOMPAT_PATH } from './registry.js';
 export { logOffsets, logTails } from './log-tail.js';
 export { readPid, removePid, writePid } from './pid-file.js';
 export { isOurs, spawnDetached, stopProcess, type StopOutcome } from './process.js';
+// The all-in-one process (`tracehound up`) checks its own ports and pid file the same way.
+export { commandLine } from './process.js';
+export { assertPortFree, portAnswers } from './ports.js';

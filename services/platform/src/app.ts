@@ -1,0 +1,84 @@
+import { createClickHouse, storageFromConfig } from '@tracehound/clickhouse';
+import { TracehoundError, errorMessage } from '@tracehound/errors';
+import type { Logger } from '@tracehound/logging';
+import type { PlatformSettings } from './config.js';
+import { HOSTED } from './hosted/index.js';
+import type { HostedService, Running } from './hosted/types.js';
+
+/** chDB allows one process per data dir: a second one gets a message naming the way out, not a lock-file error. */
+function openClickHouse(o: ReturnType<typeof storageFromConfig>['client']) {
+  try {
+    return createClickHouse(o);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'CHDB_CONNECTION') throw err;
+    throw new TracehoundError('TH_ERR_CONFIG', `TRACEHOUND_DATA_DIR: the embedded ClickHouse under ${o.dataDir} is in use by another process (one process per data dir: a running \`tracehound up\`, \`api\` or \`sink\`); stop it, or use another data dir or TRACEHOUND_CLICKHOUSE_URL`, { cause: err });
+  }
+}
+
+export interface PlatformDeps {
+  logger: Logger;
+  /** Called once, at the very first start of this data dir, with the first admin's generated password. */
+  onFirstAdmin?: (user: string, password: string) => void;
+  /** Defaults to HOSTED; tests and benchmarks may host fewer. */
+  services?: HostedService[];
+}
+
+export interface ServiceState {
+  name: string;
+  state: 'running' | 'skipped';
+  /** Why a skipped service did not start. */
+  reason?: string;
+}
+
+export interface Platform {
+  /** The API's base URL (and the web UI's). */
+  readonly url: string;
+  readonly services: ServiceState[];
+  ready(): boolean;
+  details(): Record<string, Record<string, unknown>>;
+  /** Stops every hosted service in reverse start order, then closes ClickHouse. */
+  close(): Promise<void>;
+}
+
+/**
+ * The all-in-one process: every hosted service started from its own app in one Node process,
+ * on one configuration, one logger and one ClickHouse client. If a service fails to start, the
+ * ones already running are stopped again and the error is thrown: nothing is left half-started.
+ */
+export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): Promise<Platform> {
+  const storage = storageFromConfig(cfg);
+  const clickhouse = openClickHouse(storage.client);
+  const running: Array<{ name: string; app: Running }> = [];
+  const services: ServiceState[] = [];
+  const closeAll = async () => {
+    for (const { name, app } of [...running].reverse()) {
+      await app.close().catch((err: unknown) => deps.logger.warn({ err }, `${name} close: ${errorMessage(err)}`));
+    }
+    running.length = 0;
+    await clickhouse.close();
+  };
+  try {
+    for (const service of deps.services ?? HOSTED) {
+      const logger = deps.logger.child({ component: service.name });
+      const started = await service.start({ cfg, logger, clickhouse, ddl: storage.ddl, onFirstAdmin: (u, p) => deps.onFirstAdmin?.(u, p) });
+      if ('skipped' in started) {
+        deps.logger.warn({ service: service.name, reason: started.skipped }, `${service.name} not started: ${started.skipped}; the rest runs`);
+        services.push({ name: service.name, state: 'skipped', reason: started.skipped });
+        continue;
+      }
+      running.push({ name: service.name, app: started });
+      services.push({ name: service.name, state: 'running' });
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const api = running.find((r) => r.name === 'api');
+  return {
+    url: String(api?.app.details().url ?? ''),
+    services,
+    ready: () => running.every((r) => r.app.ready()),
+    details: () => Object.fromEntries(running.map((r) => [r.name, r.app.details()])),
+    close: closeAll,
+  };
+}

@@ -1,0 +1,22 @@
+import { createEnricher } from '@tracehound/enricher';
+import { noCluster } from '../no-cluster.js';
+import type { HostedService } from './types.js';
+
+export const enricher: HostedService = {
+  name: 'enricher',
+  async start({ cfg, logger }) {
+    // One machine without TRACEHOUND_KUBECONFIG has no cluster: events go on as host/unresolved at
+    // once (holding events of unknown containers would only delay them) and nothing logs about it.
+    const offline = !cfg.TRACEHOUND_KUBECONFIG;
+    const app = offline
+      ? createEnricher({ ...cfg, TRACEHOUND_ENRICHER_HOLD_MS: 0 }, { logger, kube: noCluster() })
+      : createEnricher(cfg, { logger });
+    try {
+      await app.start();
+    } catch (err) {
+      await app.close().catch(() => undefined);
+      throw err;
+    }
+    return { ready: app.ready, details: () => ({ ...app.details(), cluster: offline ? 'none' : cfg.TRACEHOUND_KUBECONFIG }), close: () => app.close() };
+  },
+};
