@@ -19,6 +19,7 @@ import { eventId, hostPrefix } from '../services/agent/src/event-id.js';
 import { AgentCounters } from '../services/agent/src/stats.js';
 import { silentLogger } from '@tracehound/logging';
 import type { LoaderControl } from '../services/agent/src/loader-control.js';
+import { EventEncoder } from '../services/agent/src/event-encoder.js';
 import { fmt, machine } from './stats.js';
 
 const N_EXEC = Number(process.argv[2] ?? 2_000);
@@ -72,8 +73,10 @@ for (const [mix, list] of Object.entries(mixes)) {
   console.log('| --- | ---: | ---: |');
   sink = () => undefined;
   time('decode + Event', list, (f) => handler.onFrame(f));
-  sink = (ev) => void type.toBuffer(ev);
-  time('+ Avro encode', list, (f) => handler.onFrame(f));
   sink = (ev) => void { key: Buffer.from(`${ev.node}/${ev.process?.container_id ?? 'host'}`), value: Buffer.concat([Buffer.alloc(5), type.toBuffer(ev)]) };
-  time('+ key and Confluent framing', list, (f) => handler.onFrame(f));
+  time('+ key, Avro (avsc toBuffer) and Confluent framing', list, (f) => handler.onFrame(f));
+  const encoder = new EventEncoder(type, 1, (ev) => Buffer.concat([Buffer.alloc(5), type.toBuffer(ev)]));
+  const key = Buffer.from('bench-node/host');
+  sink = (ev) => void { key, value: encoder.encode(ev) };
+  time('+ key, Avro and framing with the agent\'s EventEncoder', list, (f) => handler.onFrame(f));
 }

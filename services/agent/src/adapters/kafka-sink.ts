@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, registerWithRetry, type Event, type createRegistry } from '@tracehound/schemas';
+import { EventEncoder } from '../event-encoder.js';
 import { Publisher } from '../publisher.js';
 import { DiskSpool, type SpoolRecord } from '../spool.js';
 import type { EventSink } from './sink.js';
@@ -28,6 +29,10 @@ export class KafkaSink implements EventSink {
   private readonly spool: DiskSpool;
   private readonly publisher: Publisher;
   private readonly producer: BatchingProducer;
+  private encoder: EventEncoder | undefined;
+  /** Message keys by container id (null = host): a handful of distinct values, built once. */
+  private readonly keys = new Map<string | null, Buffer>();
+  private keyNode = '';
   private pending: SpoolRecord[] = [];
   private scheduled = false;
   encodeErrors = 0;
@@ -43,7 +48,8 @@ export class KafkaSink implements EventSink {
   /** Registers the Event schema (waiting for the registry) and connects the producer. */
   static async open(o: KafkaSinkOptions): Promise<KafkaSink> {
     const sink = new KafkaSink(o);
-    await registerWithRetry(sink.codec, valueSubject(sink.topic), o.registryUrl, o.log);
+    const id = await registerWithRetry(sink.codec, valueSubject(sink.topic), o.registryUrl, o.log);
+    sink.encoder = new EventEncoder(sink.codec.type, id, (ev) => sink.codec.encode(ev));
     await sink.producer.connect();
     return sink;
   }
@@ -51,13 +57,24 @@ export class KafkaSink implements EventSink {
   write(ev: Event): void {
     let value: Buffer;
     try {
-      value = this.codec.encode(ev);
+      value = this.encoder ? this.encoder.encode(ev) : this.codec.encode(ev);
     } catch (err) {
       this.encodeErrors++;
       this.o.log.error({ err, kind: ev.kind }, 'event does not match the schema; skipped');
       return;
     }
-    this.pending.push({ topic: this.topic, key: Buffer.from(`${ev.node}/${ev.process?.container_id ?? 'host'}`), value });
+    const cid = ev.process?.container_id ?? null;
+    if (ev.node !== this.keyNode) {
+      this.keys.clear();
+      this.keyNode = ev.node;
+    }
+    let key = this.keys.get(cid);
+    if (!key) {
+      key = Buffer.from(`${ev.node}/${cid ?? 'host'}`);
+      if (this.keys.size >= 10_000) this.keys.clear();
+      this.keys.set(cid, key);
+    }
+    this.pending.push({ topic: this.topic, key, value });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flushPending());

@@ -37,9 +37,14 @@ interface AncEntry {
   argsTruncated: boolean;
 }
 
-/** Decoded ancestry entries by pid; a changed entry (exec, exit) is decoded again. */
+/**
+ * Decoded ancestry entries by pid; a changed entry (exec, exit) is decoded again. The list of
+ * ancestors of a process is also kept while its entries stay the same, so its events share one
+ * list object (the encoder encodes it once).
+ */
 export class AncestryCache {
   private readonly byPid = new Map<number, AncEntry>();
+  private readonly chains = new Map<number, { entries: AncEntry[]; ancestors: Ancestor[] }>();
 
   constructor(private readonly maxEntries = 16_384) {}
 
@@ -62,6 +67,19 @@ export class AncestryCache {
     if (this.byPid.size >= this.maxEntries && !hit) this.byPid.clear();
     this.byPid.set(pid, e);
     return e;
+  }
+
+  /** The ancestors (entries after the first) as a list shared by every event with this chain. */
+  ancestors(entries: AncEntry[]): Ancestor[] {
+    if (entries.length < 2) return [];
+    const pid = entries[0]!.out.pid;
+    const hit = this.chains.get(pid);
+    if (hit && hit.entries.length === entries.length && hit.entries.every((e, i) => e === entries[i])) return hit.ancestors;
+    const ancestors: Ancestor[] = [];
+    for (let i = 1; i < entries.length; i++) ancestors.push(entries[i]!.out);
+    if (this.chains.size >= this.maxEntries && !hit) this.chains.clear();
+    this.chains.set(pid, { entries, ancestors });
+    return ancestors;
   }
 }
 
@@ -106,8 +124,7 @@ export function fastEvent(frame: Buffer, ctx: EventContext, cache: AncestryCache
   const cgroupId = Number(frame.readBigUInt64LE(H.cgroup_id));
   const cg = ctx.cgroup(cgroupId, pid);
   const self = anc[0];
-  const ancestors: Ancestor[] = [];
-  for (let i = 1; i < anc.length; i++) ancestors.push(anc[i]!.out);
+  const ancestors = cache.ancestors(anc);
   const process: Process = {
     pid, tid, ppid: frame.readUInt32LE(H.ppid), uid: frame.readUInt32LE(H.uid), gid: frame.readUInt32LE(H.gid), euid: frame.readUInt32LE(H.euid), egid: frame.readUInt32LE(H.egid),
     loginuid: frame.readUInt32LE(H.flags) & HDR_FLAGS.LOGINUID_UNSET ? UNSET : frame.readUInt32LE(H.loginuid),

@@ -1,0 +1,43 @@
+import t from 'tap';
+import { avroType, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event, type EventKind } from '@tracehound/schemas';
+import { EventEncoder } from '../src/event-encoder.js';
+
+const type = avroType('tracehound.Event');
+const reference = (id: number, ev: Event) => {
+  const h = Buffer.alloc(5);
+  h.writeUInt32BE(id, 1);
+  return Buffer.concat([h, type.toBuffer(ev)]);
+};
+const KINDS: EventKind[] = ['process_exec', 'process_exit', 'process_fork', 'file_open', 'file_write', 'file_rename', 'net_connect', 'priv_change', 'agent_stats'];
+
+t.test('writes exactly the Confluent-framed Avro of the codec, cached lists and slab boundaries included', async (t) => {
+  const fallbacks: Event[] = [];
+  const enc = new EventEncoder(type, 4242, (ev) => (fallbacks.push(ev), reference(4242, ev)));
+  const shared = sampleProcess();
+  const events: Event[] = [];
+  for (let i = 0; i < 3_000; i++) {
+    const kind = KINDS[i % KINDS.length]!;
+    const ev = i % 7 === 0 ? sampleEnrichedEvent(kind) : sampleEvent(kind);
+    // Every third event shares its process's lists (as the agent does), others bring their own.
+    if (ev.process && i % 3 === 0) ev.process = { ...ev.process, pid: i, args: shared.args, ancestors: shared.ancestors, exe: `/bin/é${i}` };
+    events.push(ev);
+  }
+  const out = events.map((ev) => enc.encode(ev));
+  // Values stay valid after later writes (each lives in its own range of a slab).
+  let same = 0;
+  for (let i = 0; i < events.length; i++) if (out[i]!.equals(reference(4242, events[i]!))) same++;
+  t.equal(same, events.length, `${same} of ${events.length} byte-identical`);
+  t.ok(fallbacks.every((e) => e.process === null), 'only events without a process block go the plain way');
+  t.ok(out.reduce((s, b) => s + b.length, 0) > 1 << 20, 'more than one slab used');
+});
+
+t.test('an event that does not fit the schema goes to the fallback, which explains why', async (t) => {
+  const enc = new EventEncoder(type, 1, () => {
+    throw new Error('explained by the codec');
+  });
+  const bad = sampleEvent('process_exec');
+  (bad.process as unknown as { pid: string }).pid = 'not a number';
+  t.throws(() => enc.encode(bad), /explained by the codec/);
+  const ok = sampleEvent('file_open');
+  t.ok(enc.encode(ok).equals(reference(1, ok)), 'the next event is fine');
+});
