@@ -53,7 +53,7 @@ export const AVRO_OPTIONS: Partial<avro.ForSchemaOptions> = {
   wrapUnions: false,
 };
 
-export const RECORD_NAMES = ['tracehound.Event', 'tracehound.Alert'] as const;
+export const RECORD_NAMES = ['tracehound.Event', 'tracehound.Alert', 'tracehound.Delivery'] as const;
 export type RecordName = (typeof RECORD_NAMES)[number];
 
 const cache = new Map<RecordName, avro.Type>();

@@ -3,7 +3,7 @@ import type avro from 'avsc';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import { AVRO_OPTIONS, avroType, type RecordName } from './avro-types.js';
 import { composeSchema } from './compose.js';
-import type { Alert, Event } from './generated/records.js';
+import type { Alert, Delivery, Event } from './generated/records.js';
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary body. */
 const MAGIC = 0;
@@ -12,6 +12,7 @@ const HEADER = 5;
 export interface RecordTypes {
   'tracehound.Event': Event;
   'tracehound.Alert': Alert;
+  'tracehound.Delivery': Delivery;
 }
 
 export function createRegistry(url: string): SchemaRegistry {

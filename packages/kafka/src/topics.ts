@@ -20,6 +20,8 @@ export const TOPICS = {
   alerts: { suffix: 'alerts', value: 'tracehound.Alert', key: 'pod uid', config: { 'retention.ms': String(30 * DAY_MS) } },
   rules: { suffix: 'rules', value: null, key: 'rule id', config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' } },
   deadLetter: { suffix: 'deadletter', value: null, key: 'original key', config: { 'retention.ms': String(14 * DAY_MS) } },
+  notifyRoutes: { suffix: 'notify.routes', value: null, key: 'route id', config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' } },
+  notifyDeliveries: { suffix: 'notify.deliveries', value: 'tracehound.Delivery', key: 'route id/message id', config: { 'retention.ms': String(14 * DAY_MS) } },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicId = keyof typeof TOPICS;
@@ -59,8 +61,8 @@ export async function provisionTopics(admin: Admin, o: ProvisionOptions): Promis
     .filter(({ name }) => !existing.has(name))
     .map(({ id, name }) => ({
       topic: name,
-      // Rules are few; one partition keeps one total order of rule changes.
-      numPartitions: id === 'rules' ? 1 : o.partitions,
+      // Rules (and notification routes) are few; one partition keeps one total order of changes.
+      numPartitions: id === 'rules' || id === 'notifyRoutes' ? 1 : o.partitions,
       replicationFactor: o.replication,
       configEntries: Object.entries(TOPICS[id].config).map(([name, value]) => ({ name, value })),
     }));

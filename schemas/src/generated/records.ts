@@ -347,3 +347,29 @@ export interface Alert {
   /** the triggering event (the last one, for stateful rules) */
   event: Event;
 }
+
+export const DELIVERY_OUTCOME_SYMBOLS = ["unknown","delivered","retrying","failed","dropped"] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOME_SYMBOLS)[number];
+
+/** One attempt, or the final result, of delivering a notification message (one alert, or a group of alerts of one rule) to one route. tracehound.notify.deliveries; key: route id/message id. */
+export interface Delivery {
+  /** message id: the same on every attempt of one message */
+  id: string;
+  /** when the result was known, ns since the Unix epoch */
+  ts: bigint;
+  route_id: string;
+  /** the output kind: slack, webhook, smtp, teams, mattermost, ... */
+  route_kind: string;
+  rule_id: string;
+  severity: Severity;
+  alert_ids: Array<string>;
+  /** retrying: an attempt failed and another follows; delivered, failed and dropped are final */
+  outcome: DeliveryOutcome;
+  attempt: number;
+  /** HTTP status or SMTP reply code, when there was one */
+  status_code: null | number;
+  error: null | string;
+  duration_ms: number;
+  /** alerts waiting for this route when the record was written */
+  backlog: number;
+}
