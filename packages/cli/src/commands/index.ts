@@ -7,6 +7,8 @@ import { registerRules } from './rules.js';
 import { registerSink } from './sink.js';
 import { registerEnricher } from './enricher.js';
 import { registerKube } from './kube.js';
+import { registerUp } from './up.js';
+import { registerSimulate } from './simulate.js';
 
 /** Every subcommand registers itself here: one module, one line. */
 export type RegisterCommand = (program: Command) => void;
@@ -20,4 +22,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerAgent,
   registerEnricher,
   registerKube,
+  registerUp,
+  registerSimulate,
 ];
