@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CommonConfig, loadConfig } from '@tracehound/config';
-import { createKafka, provisionTopics, type TopicId } from '@tracehound/kafka';
+import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject, type TopicId } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
-import { createRegistry } from '@tracehound/schemas';
+import { RecordCodec, createRegistry, type Alert, type Event } from '@tracehound/schemas';
 
 /**
  * What integration tests share: the broker and registry of the running stack (the same
@@ -49,4 +49,30 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface RecordProducer {
+  producer: BatchingProducer;
+  /** Events to `<prefix>.events.enriched`, keyed by pod uid (or node) unless `key` says otherwise. */
+  sendEvents(list: Event[], key?: (e: Event, i: number) => string): Promise<void>;
+  /** Alerts to `<prefix>.alerts`, keyed by their event's pod uid (or node) unless `key` says otherwise. */
+  sendAlerts(list: Alert[], key?: (a: Alert, i: number) => string): Promise<void>;
+}
+
+/** A connected producer with the Event and Alert codecs registered on this test's enriched and alerts topics. */
+export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
+  const events = new RecordCodec(tk.registry, 'tracehound.Event');
+  const alerts = new RecordCodec(tk.registry, 'tracehound.Alert');
+  const evTopic = topicName(tk.prefix, 'eventsEnriched');
+  const alTopic = topicName(tk.prefix, 'alerts');
+  await events.register(valueSubject(evTopic));
+  await alerts.register(valueSubject(alTopic));
+  const producer = new BatchingProducer(tk.kafka);
+  await producer.connect();
+  const byPod = (e: Event) => e.k8s?.pod_uid ?? e.node;
+  return {
+    producer,
+    sendEvents: (list, key = byPod) => producer.send(evTopic, list.map((e, i) => ({ key: key(e, i), value: events.encode(e) }))),
+    sendAlerts: (list, key = (a) => byPod(a.event)) => producer.send(alTopic, list.map((a, i) => ({ key: key(a, i), value: alerts.encode(a) }))),
+  };
 }

@@ -1,9 +1,8 @@
 import t from 'tap';
-import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
-import { RecordCodec, sampleAlert, sampleEnrichedEvent } from '@tracehound/schemas';
+import { sampleAlert, sampleEnrichedEvent } from '@tracehound/schemas';
 import { buildSink } from '@tracehound/sink-clickhouse';
-import { eventually, testKafka } from '@tracehound/testkit';
+import { eventually, recordProducer, testKafka } from '@tracehound/testkit';
 import { DB, RETENTION, testApi } from './helpers.js';
 
 t.test('sink and API in one process on one ClickHouse client: produced events and alerts come back through the API (integration)', async (t) => {
@@ -15,19 +14,12 @@ t.test('sink and API in one process on one ClickHouse client: produced events an
   });
   await sink.start();
   t.teardown(() => sink.close());
-  const events = new RecordCodec(tk.registry, 'tracehound.Event');
-  const alerts = new RecordCodec(tk.registry, 'tracehound.Alert');
-  const evTopic = topicName(tk.prefix, 'eventsEnriched');
-  const alTopic = topicName(tk.prefix, 'alerts');
-  await events.register(valueSubject(evTopic));
-  await alerts.register(valueSubject(alTopic));
-  const producer = new BatchingProducer(tk.kafka);
-  await producer.connect();
-  t.teardown(() => producer.disconnect());
+  const producer = await recordProducer(tk);
+  t.teardown(() => producer.producer.disconnect());
   const now = BigInt(Date.now()) * 1_000_000n;
   const list = Array.from({ length: 300 }, (_, i) => sampleEnrichedEvent(i % 2 ? 'net_connect' : 'process_exec', { id: `aio-${i}`, ts: now - BigInt(i) * 1_000_000n + 7n }));
-  await producer.send(evTopic, list.map((e) => ({ key: e.k8s!.pod_uid, value: events.encode(e) })));
-  await producer.send(alTopic, [{ key: 'p', value: alerts.encode(sampleAlert({ id: 'aio-alert', ts: now, event: list[0]! })) }]);
+  await producer.sendEvents(list);
+  await producer.sendAlerts([sampleAlert({ id: 'aio-alert', ts: now, event: list[0]! })], () => 'p');
 
   const page = await eventually(async () => {
     const r = await a.get('/api/v1/events?limit=1000', a.admin);

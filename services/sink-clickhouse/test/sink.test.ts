@@ -1,29 +1,19 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
-import { RecordCodec, sampleAlert, type Event } from '@tracehound/schemas';
-import { eventually, testKafka, type TestKafka } from '@tracehound/testkit';
+import { sampleAlert, type Event } from '@tracehound/schemas';
+import { eventually, recordProducer, testKafka, type TestKafka } from '@tracehound/testkit';
 import { buildSink } from '../src/app.js';
 import { RETENTION, count, embeddedClickHouse, embeddedClickHouseAt, freshEvents, scratchDir, switchableClickHouse } from './helpers.js';
 
 async function producerFor(tk: TestKafka) {
-  const events = new RecordCodec(tk.registry, 'tracehound.Event');
-  const alerts = new RecordCodec(tk.registry, 'tracehound.Alert');
-  const evTopic = topicName(tk.prefix, 'eventsEnriched');
-  const alTopic = topicName(tk.prefix, 'alerts');
-  await events.register(valueSubject(evTopic));
-  await alerts.register(valueSubject(alTopic));
-  const producer = new BatchingProducer(tk.kafka);
-  await producer.connect();
+  const p = await recordProducer(tk);
+  const now = BigInt(Date.now()) * 1_000_000n;
   return {
-    producer,
-    sendEvents: (list: Event[]) => producer.send(evTopic, list.map((e, i) => ({ key: `pod-${i % 7}`, value: events.encode(e) }))),
-    sendAlerts: (n: number) => {
-      const now = BigInt(Date.now()) * 1_000_000n;
-      return producer.send(alTopic, Array.from({ length: n }, (_, i) => ({ key: `pod-${i % 3}`, value: alerts.encode(sampleAlert({ id: `a-${i}`, ts: now + BigInt(i) })) })));
-    },
+    producer: p.producer,
+    sendEvents: (list: Event[]) => p.sendEvents(list, (_, i) => `pod-${i % 7}`),
+    sendAlerts: (n: number) => p.sendAlerts(Array.from({ length: n }, (_, i) => sampleAlert({ id: `a-${i}`, ts: now + BigInt(i) })), (_, i) => `pod-${i % 3}`),
   };
 }
 
