@@ -21,6 +21,12 @@ export interface ConsumedRecord<T> {
 export interface BatchContext {
   /** Sends one record of this batch to the dead-letter topic instead of failing the batch. */
   deadLetter(record: ConsumedRecord<unknown>, code: string, reason: string): void;
+  /**
+   * Sends the dead letters queued so far (undecodable records included) now rather than after
+   * the handler. A handler whose writes let a re-delivery skip records (stored offsets) calls
+   * it before each write, so a crash in between cannot lose a dead letter.
+   */
+  flushDeadLetters(): Promise<void>;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
 }
@@ -102,21 +108,25 @@ export class BatchConsumer<T> {
         dead.push({ msg, code: isTracehoundError(err) ? err.code : 'TH_ERR_DECODE', reason: errorMessage(err) });
       }
     }
+    const flushDeadLetters = async () => {
+      if (!dead.length) return;
+      const sending = dead.splice(0);
+      const src = { topic: batch.topic, partition: batch.partition, group: this.o.groupId };
+      await this.o.deadLetter.producer.send(this.o.deadLetter.topic, sending.map((d) => deadLetterMessage(d.msg, src, d.code, d.reason)));
+      for (const d of sending) {
+        deadLettered.inc({ group: this.o.groupId, topic: batch.topic, code: d.code });
+        this.o.logger.warn({ topic: batch.topic, partition: batch.partition, offset: d.msg.offset, code: d.code, reason: d.reason }, 'record sent to dead-letter topic');
+      }
+    };
     const ctx: BatchContext = {
       deadLetter: (r, code, reason) => dead.push({ msg: r.raw, code, reason }),
+      flushDeadLetters,
       heartbeat: p.heartbeat,
       isRunning: p.isRunning,
     };
     try {
       if (records.length) await this.o.handle(records, ctx);
-      if (dead.length) {
-        const src = { topic: batch.topic, partition: batch.partition, group: this.o.groupId };
-        await this.o.deadLetter.producer.send(this.o.deadLetter.topic, dead.map((d) => deadLetterMessage(d.msg, src, d.code, d.reason)));
-        for (const d of dead) {
-          deadLettered.inc({ group: this.o.groupId, topic: batch.topic, code: d.code });
-          this.o.logger.warn({ topic: batch.topic, partition: batch.partition, offset: d.msg.offset, code: d.code, reason: d.reason }, 'record sent to dead-letter topic');
-        }
-      }
+      await flushDeadLetters();
     } catch (err) {
       batchFailures.inc({ group: this.o.groupId, topic: batch.topic });
       this.o.logger.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset() }, 'batch failed; it will be delivered again');

@@ -32,7 +32,8 @@ interface Pending {
  *  - ClickHouse unavailable: the insert is retried with backoff for as long as it takes, with
  *    heartbeats, so consumption pauses and nothing is committed or lost;
  *  - ClickHouse rejects the data: the chunk is halved until the refused rows are found; those go
- *    to the dead-letter topic with the reason, the rest is stored.
+ *    to the dead-letter topic with the reason, the rest is stored — in offset order, each dead
+ *    letter sent before any later row is stored, so a crash never lets a re-delivery skip one.
  */
 export class SinkWriter {
   private readonly storedUpTo = new Map<string, bigint>();
@@ -84,6 +85,9 @@ export class SinkWriter {
   }
 
   private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext): Promise<void> {
+    // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
+    // a re-delivery skips up to the highest stored offset, dead-lettered records included.
+    await ctx.flushDeadLetters();
     const first = chunk[0]!.record;
     const last = chunk[chunk.length - 1]!.record;
     const token = `${first.topic}:${first.partition}:${first.offset}-${last.offset}`;

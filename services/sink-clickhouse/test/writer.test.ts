@@ -15,15 +15,30 @@ function records(events: Event[], partition = 0, firstOffset = 0): ConsumedRecor
   return events.map((value, i) => ({ topic: TOPIC, partition, offset: String(firstOffset + i), key: null, value, headers: {}, timestamp: '0', raw: {} as never }));
 }
 
+/**
+ * What BatchConsumer hands the writer: dead letters are queued, and sent when the writer flushes
+ * them or after it returns (`finish`); `crash()` loses what is still queued, as a killed process does.
+ */
 function context() {
   const dead: Array<{ offset: string; code: string; reason: string }> = [];
+  let queued: typeof dead = [];
   let heartbeats = 0;
+  let running = true;
+  const flush = async () => void dead.push(...queued.splice(0));
   const ctx: BatchContext = {
-    deadLetter: (r, code, reason) => dead.push({ offset: r.offset, code, reason }),
+    deadLetter: (r, code, reason) => void queued.push({ offset: r.offset, code, reason }),
+    flushDeadLetters: flush,
     heartbeat: async () => void heartbeats++,
-    isRunning: () => true,
+    isRunning: () => running,
   };
-  return { ctx, dead, heartbeats: () => heartbeats };
+  return {
+    ctx, dead, heartbeats: () => heartbeats,
+    finish: flush,
+    crash: () => {
+      running = false;
+      queued = [];
+    },
+  };
 }
 
 t.test('a batch re-delivered with other boundaries after an insert that was never committed is stored once', async (t) => {
@@ -70,9 +85,42 @@ t.test('rows the engine refuses go to the dead-letter topic with the reason; the
   const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
   const c = context();
   await w.handle(records(events, 0, 5000), c.ctx);
+  await c.finish();
   t.same(c.dead.map((d) => d.offset), ['5017', '5123', '5124']);
   t.ok(c.dead.every((d) => d.code === 'TH_ERR_CLICKHOUSE_DATA' && /escape sequence/i.test(d.reason)), 'the reason names the problem');
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197);
+});
+
+t.test('a crash after a split batch stored some good rows loses no dead letter: the re-delivery skips only what is settled', async (t) => {
+  const ch = embeddedClickHouse(t);
+  await migrated(t, ch);
+  const events = freshEvents(200);
+  for (const i of [17, 123, 124]) events[i]!.process!.args = ['sh', '-c', 'echo \ud800'];
+  const inner = clickhouseStore(ch, 'sink');
+  const first = context();
+  // The process dies right after the first insert that holds a row past offset 5100 (5017 is refused before it).
+  const store: SinkStore = {
+    storedUpTo: inner.storedUpTo,
+    async insert(spec: TableSpec, rows, token) {
+      await inner.insert(spec, rows, token);
+      if (rows.some((r) => Number((r as { kafka_offset: unknown }).kafka_offset) > 5100)) {
+        first.crash();
+        throw new Error('killed');
+      }
+    },
+  };
+  const w1 = new SinkWriter({ store, tables, batchRows: 1000, logger: silentLogger(), retry: { initialDelayMs: 5, maxDelayMs: 10 } });
+  await t.rejects(w1.handle(records(events, 0, 5000), first.ctx), /killed/);
+  const stored = await count(ch, 'SELECT count() FROM sink.events');
+  t.ok(stored > 17 && stored < 197, `the crash came after good rows past the refused one were stored (${stored})`);
+  // A new process: the batch is delivered again from the committed offset.
+  const second = context();
+  const w2 = new SinkWriter({ store: inner, tables, batchRows: 1000, logger: silentLogger() });
+  await w2.handle(records(events, 0, 5000), second.ctx);
+  await second.finish();
+  const sent = [...first.dead, ...second.dead].map((d) => d.offset);
+  t.same([...new Set(sent)].sort(), ['5017', '5123', '5124'], 'every refused row reached the dead-letter topic');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197, 'the good rows exactly once');
 });
 
 t.test('ClickHouse closed mid-stream: the writer waits, reports unavailable, and stores everything once it is back', async (t) => {
