@@ -140,6 +140,14 @@ export const DetectorConfig = Type.Object({
   TRACEHOUND_DETECTOR_HTTP_PORT: Type.Integer({ default: 9466, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
 });
 
+/** The notifier (`tracehound notifier`): alerts to the routes admins configure (Slack, webhooks, e-mail, …). */
+export const NotifierConfig = Type.Object({
+  TRACEHOUND_NOTIFIER_GROUP_ID: Type.String({ default: 'tracehound-notifier', minLength: 1, description: 'the Kafka consumer group of notifier instances' }),
+  TRACEHOUND_NOTIFIER_DEDUPE_HORIZON_MS: Type.Integer({ default: 86_400_000, minimum: 60_000, description: 'milliseconds of the delivery log read back at start to skip alerts already handled (at least 60000)' }),
+  TRACEHOUND_NOTIFIER_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
+  TRACEHOUND_NOTIFIER_HTTP_PORT: Type.Integer({ default: 9469, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
+});
+
 /** Storage retention (applied by the migrations as table TTLs; changing a value alters the TTL at the next start). */
 export const RetentionConfig = Type.Object({
   TRACEHOUND_RETENTION_EVENTS_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 3650, description: 'days events are kept in ClickHouse (1-3650)' }),

@@ -10,3 +10,4 @@ export { RuleSet, type CompiledRule } from './engine/rule-set.js';
 export { ReferenceEngine } from './engine/reference.js';
 export { OPERATORS, CUSTOM_OPERATORS } from './operators/index.js';
 export type { RuleDoc, RuleFile, Condition } from './rules/model.js';
+export { RulesSource, type RulesSourceOptions } from './adapters/rules-source.js';
