@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI runs in the browser.
+    files: ['services/ui/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['packages/config/src/**', 'packages/stack/src/**/env.ts', 'bench/**', '**/test/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -31,6 +31,7 @@ import { AlertView } from './schemas/alerts.js';
 import { EventView } from './schemas/events.js';
 import { TokenView, UserView } from './schemas/auth.js';
 import { LiveAlerts } from './stream/live-alerts.js';
+import { registerUiSupport, type UiOptions } from './ui-support.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,6 +65,8 @@ export interface ApiOptions {
   kafka?: { kafka: Kafka; registryUrl: string; topicPrefix: string; provision?: { partitions: number; replication: number } };
   backtest?: BacktestLimits;
   migrate?: boolean;
+  /** The web UI (static files under /ui/) and its dashboard endpoints. */
+  ui?: UiOptions;
 }
 
 export interface ApiApp {
@@ -176,6 +179,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     audit: (req, status) => auditRequest(req, status, 0),
   };
   for (const register of ROUTES) register(app, services);
+  await registerUiSupport(app, { ...o.ui, clickhouse: o.clickhouse, database: db, limits, kafka: o.kafka });
   await app.ready();
 
   return {
