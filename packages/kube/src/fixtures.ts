@@ -61,7 +61,7 @@ export async function patchPodStatus(kc: KubeConfig, namespace: string, name: st
   return core.patchNamespacedPodStatus({ namespace, name, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 }
 
-/** Creates every object of a multi-document YAML manifest (e.g. k8s/enricher-rbac.yaml). */
+/** Creates every object of a multi-document YAML manifest (e.g. k8s/base/enricher-rbac.yaml). */
 export async function applyManifest(kc: KubeConfig, yaml: string): Promise<KubernetesObject[]> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const out: KubernetesObject[] = [];

@@ -4,7 +4,7 @@ import { testKafka } from '@tracehound/testkit';
 import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, hostEvent, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
 
 // One real API server (shared, started if needed), real Kafka and registry from the stack; the
-// enricher runs as the service account k8s/enricher-rbac.yaml binds, nothing more.
+// enricher runs as the service account k8s/base/enricher-rbac.yaml binds, nothing more.
 const kube = await testKube();
 const kubeconfig = await enricherKubeconfig(kube);
 const { kafka, prefix, registryUrl } = await testKafka('enricher', ['eventsRaw', 'eventsEnriched', 'deadLetter']);

@@ -15,7 +15,7 @@ import { registry } from '@tracehound/metrics';
 import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { EnricherServiceConfig, createEnricher, type Enricher, type EnricherDeps } from '../src/app.js';
 
-export const RBAC_FILE = fileURLToPath(new URL('../../../k8s/enricher-rbac.yaml', import.meta.url));
+export const RBAC_FILE = fileURLToPath(new URL('../../../k8s/base/enricher-rbac.yaml', import.meta.url));
 
 export interface TestKube {
   settings: KubeSettings;
@@ -31,7 +31,7 @@ export async function testKube(settings: KubeSettings = loadKubeSettings()): Pro
 }
 
 /**
- * A kubeconfig for the enricher's own service account, bound by the shipped k8s/enricher-rbac.yaml:
+ * A kubeconfig for the enricher's own service account, bound by the shipped k8s/base/enricher-rbac.yaml:
  * tests run with exactly the privileges a deployment gets, so a missing rule fails them.
  */
 export async function enricherKubeconfig(k: TestKube): Promise<string> {

@@ -4,7 +4,7 @@ import { loadKubeconfig, whoAmI } from '@tracehound/kube';
 import { enricherKubeconfig, testKube } from './helpers.js';
 
 /** What the shipped ClusterRole grants, asked of the real API server as the enricher's service account. */
-t.test('k8s/enricher-rbac.yaml: exactly what the enricher needs, nothing more', async (t) => {
+t.test('k8s/base/enricher-rbac.yaml: exactly what the enricher needs, nothing more', async (t) => {
   const kube = await testKube();
   const kc = loadKubeconfig(await enricherKubeconfig(kube));
   t.equal(await whoAmI(kc), 'system:serviceaccount:tracehound:tracehound-enricher');

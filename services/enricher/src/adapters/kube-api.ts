@@ -69,7 +69,7 @@ function statusOf(err: unknown): { status?: number; message: string } {
 export function kubeError(what: string, err: unknown): TracehoundError {
   const { status, message } = statusOf(err);
   const forbidden = status === 401 || status === 403;
-  const hint = forbidden ? ' (the enricher needs the ClusterRole in k8s/enricher-rbac.yaml)' : '';
+  const hint = forbidden ? ' (the enricher needs the ClusterRole in k8s/base/enricher-rbac.yaml)' : '';
   return new TracehoundError(forbidden ? 'TH_ERR_KUBE_FORBIDDEN' : 'TH_ERR_KUBE', `${what}: ${status ? `HTTP ${status}: ` : ''}${message}${hint}`, {
     cause: err,
     details: { status: status ?? null },

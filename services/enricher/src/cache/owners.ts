@@ -6,7 +6,7 @@ export type OwnerGetter = (kind: string, namespace: string, name: string) => Pro
 
 /**
  * Owner kinds looked up one level further, and the workload kinds expected above them. One line
- * per kind; each needs `get` on that resource in k8s/enricher-rbac.yaml, and nothing else does.
+ * per kind; each needs `get` on that resource in k8s/base/enricher-rbac.yaml, and nothing else does.
  */
 export const OWNER_CHAINS: Record<string, string[]> = {
   ReplicaSet: ['Deployment'],

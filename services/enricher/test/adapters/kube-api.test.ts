@@ -17,7 +17,7 @@ t.test('API failures: 403 is RBAC (not retriable, with the fix), others carry th
   const e = kubeError('listing pods', Object.assign(new Error('HTTP-Code: 403\nMessage: ...'), { code: 403, body }));
   t.match(e, { code: 'TH_ERR_KUBE_FORBIDDEN', retriable: false, details: { status: 403 } });
   t.match(e.message, /^listing pods: HTTP 403: pods is forbidden: User "x" cannot list/);
-  t.match(e.message, /k8s\/enricher-rbac\.yaml/);
+  t.match(e.message, /k8s\/base\/enricher-rbac\.yaml/);
   const n = kubeError('watching pods', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }));
   t.match(n, { code: 'TH_ERR_KUBE', retriable: true, details: { status: null } });
 });
