@@ -7,6 +7,7 @@ import { registerRules } from './rules.js';
 import { registerSink } from './sink.js';
 import { registerEnricher } from './enricher.js';
 import { registerKube } from './kube.js';
+import { registerNotifier } from './notifier.js';
 import { registerUp } from './up.js';
 import { registerSimulate } from './simulate.js';
 
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerKube,
   registerUp,
   registerSimulate,
+  registerNotifier,
 ];
