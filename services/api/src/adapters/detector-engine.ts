@@ -1,4 +1,4 @@
-import { RuleStore, buildRuleSet } from '@tracehound/detector';
+import { Detection, RuleSet, RuleStore, buildRuleSet } from '@tracehound/detector';
 import { TracehoundError } from '@tracehound/errors';
 import type { Event } from '@tracehound/schemas';
 import type { CompiledForBacktest, RuleEngine, RuleIssue } from '../rules/engine.js';
@@ -12,6 +12,9 @@ type Raw = Parameters<typeof buildRuleSet>[0];
  */
 export class DetectorRuleEngine implements RuleEngine {
   private readonly store = new RuleStore();
+
+  /** `maxKeys`: stateful and throttle keys a backtest keeps per rule, as TRACEHOUND_DETECTOR_MAX_KEYS does in a detector. */
+  constructor(private readonly maxKeys = 100_000) {}
 
   applyRecord(key: string, value: string | null): void {
     this.store.apply(key, value, 'api-mirror');
@@ -48,16 +51,20 @@ export class DetectorRuleEngine implements RuleEngine {
     const { raw, id } = this.withCandidate({ ...(doc as object), enabled: true });
     const built = buildRuleSet(raw);
     const rule = built.ok ? built.set.get(id) : undefined;
-    if (!rule) throw new TracehoundError('TH_ERR_RULE_INVALID', `rule ${id} does not compile`);
+    if (!built.ok || !rule) throw new TracehoundError('TH_ERR_RULE_INVALID', `rule ${id} does not compile`);
+    // The candidate alone, with the lists and shared conditions in force, run by the detector's
+    // own Detection: throttles, threshold and sequence windows and exceptions as a detector
+    // applies them. One partition: keys (pod uid by default) keep a pod in one partition live too.
+    const detection = new Detection({ maxKeys: this.maxKeys });
+    detection.setRules(new RuleSet({ ...built.set.source, rules: new Map([[id, built.set.source.rules.get(id)!]]) }));
+    let offset = 0n;
     return {
       kinds: rule.kinds,
-      // Stateless: the condition and the exceptions; throttles and stateful windows are not replayed.
       matches: (e: Event) => {
-        try {
-          return rule.predicate(e as unknown as Record<string, unknown>) && rule.exception(e) === undefined;
-        } catch {
-          return false; // as in the detector: a rule that throws on an event does not match it
-        }
+        const alerts = detection.process(e, 0, offset++);
+        // As the detector does after each batch: windows that closed are expired (bounded memory).
+        if (offset % 1_000n === 0n) detection.holdback(0);
+        return alerts.length > 0;
       },
     };
   }

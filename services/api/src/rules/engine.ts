@@ -6,7 +6,11 @@ export interface RuleIssue {
   message: string;
 }
 
-/** A rule compiled for the backtest: the kinds it can match (undefined: any) and its condition. */
+/**
+ * A rule compiled for one backtest run: the kinds it can match (undefined: any) and `matches`,
+ * which says whether an event raises an alert as a detector would — condition, exceptions,
+ * throttle and threshold/sequence windows. Stateful: feed one run's events in time order.
+ */
 export interface CompiledForBacktest {
   kinds: ReadonlySet<string> | undefined;
   matches(e: Event): boolean;

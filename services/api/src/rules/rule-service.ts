@@ -107,7 +107,8 @@ export class RuleService {
 
   /**
    * Runs a rule over stored events of a time range, within the caller's namespaces, and counts
-   * what it matches. Stateless: the rule's condition and exceptions, not throttles or state.
+   * the alerts it raises, replayed in time order as the detector evaluates it (throttles and
+   * threshold/sequence windows included; a match is the event that raised an alert).
    * Bounded by events evaluated and by time; `truncated` says when a bound stopped it.
    */
   async backtest(p: Principal, o: { rule?: RuleJson; ruleId?: string; from: string; to?: string; limit?: number }) {
