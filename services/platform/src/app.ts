@@ -52,7 +52,9 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
   const services: ServiceState[] = [];
   const closeAll = async () => {
     for (const { name, app } of [...running].reverse()) {
+      const t0 = Date.now();
       await app.close().catch((err: unknown) => deps.logger.warn({ err }, `${name} close: ${errorMessage(err)}`));
+      deps.logger.info({ service: name, ms: Date.now() - t0 }, `${name} stopped`);
     }
     running.length = 0;
     await clickhouse.close();

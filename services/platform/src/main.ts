@@ -81,5 +81,6 @@ export async function up(o: UpOptions = {}): Promise<void> {
       await platform.close();
       await undo();
     },
-  }));
+    // Five services, each leaving its consumer group, then perhaps the stack's JVMs: more than one service's grace.
+  }), 90_000);
 }
