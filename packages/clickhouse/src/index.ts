@@ -1,11 +1,12 @@
 export { createClickHouse, rawInserter, UNDERLYING, type RawInsert, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
 export { ident, localName, onCluster, qualified, engine, type DdlContext, type EngineKind } from './schema/ddl.js';
 export { createTable, createMaterializedView, insertColumns, modifyTtl, type Column, type TableSpec } from './schema/table.js';
-export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, type Migration } from './migrations/index.js';
+export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, NOTIFICATION_DELIVERIES, NOTIFICATION_ROUTE_HISTORY, type Migration } from './migrations/index.js';
 export { migrate, migrationSql, SCHEMA_MIGRATIONS, type MigrateResult } from './migrate.js';
 export { insertRows, selectRows, runCommand, type ClickHouseLike, type InsertFormat, type InsertOptions, type QueryLimits } from './io.js';
 export { DATA_ERROR_CODES, LIMIT_ERROR_CODES, clickhouseCode, toClickHouseError } from './errors.js';
 export { eventToRow, rowToEvent, EVENT_BLOCKS, EVENT_SELECT, type EventRow, type SourceOffset } from './rows/event-row.js';
 export { alertToRow } from './rows/alert-row.js';
+export { deliveryToRow } from './rows/delivery-row.js';
 export { clickHouseToMs, msToClickHouse, nsToClickHouse, nsToIso } from './rows/nanos.js';
 export { storageFromConfig, type StorageSettings } from './config.js';

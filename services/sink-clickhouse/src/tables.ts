@@ -1,6 +1,6 @@
-import { ALERTS, EVENTS, alertToRow, eventToRow, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
+import { ALERTS, EVENTS, NOTIFICATION_DELIVERIES, alertToRow, deliveryToRow, eventToRow, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
 import type { TopicId } from '@tracehound/kafka';
-import type { Alert, Event, RecordName } from '@tracehound/schemas';
+import type { Alert, Delivery, Event, RecordName } from '@tracehound/schemas';
 
 /** What the sink stores from one topic: the record, the table (a migration) and the row mapping. */
 export interface SinkTable {
@@ -14,4 +14,5 @@ export interface SinkTable {
 export const SINK_TABLES: readonly SinkTable[] = [
   { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src) },
   { topic: 'alerts', record: 'tracehound.Alert', spec: ALERTS, toRow: (v, src) => alertToRow(v as Alert, src) },
+  { topic: 'notifyDeliveries', record: 'tracehound.Delivery', spec: NOTIFICATION_DELIVERIES, toRow: (v, src) => deliveryToRow(v as Delivery, src) },
 ];

@@ -7,9 +7,11 @@ import { migration as apiAudit } from './0005-api-audit.js';
 import { migration as users } from './0006-users.js';
 import { migration as apiTokens } from './0007-api-tokens.js';
 import { migration as rollups } from './0008-rollups.js';
+import { migration as notificationDeliveries } from './0009-notification-deliveries.js';
+import { migration as notificationRouteHistory } from './0010-notification-route-history.js';
 
 /** Every migration, in version order: a new table or change is one file plus one line here. */
-export const MIGRATIONS: readonly Migration[] = [events, alerts, alertState, ruleHistory, apiAudit, users, apiTokens, rollups];
+export const MIGRATIONS: readonly Migration[] = [events, alerts, alertState, ruleHistory, apiAudit, users, apiTokens, rollups, notificationDeliveries, notificationRouteHistory];
 
 export type { Migration } from './migration.js';
 export { EVENTS } from './0001-events.js';
@@ -20,3 +22,5 @@ export { API_AUDIT } from './0005-api-audit.js';
 export { USERS } from './0006-users.js';
 export { API_TOKENS } from './0007-api-tokens.js';
 export { EVENTS_PER_MINUTE, ALERTS_PER_MINUTE } from './0008-rollups.js';
+export { NOTIFICATION_DELIVERIES } from './0009-notification-deliveries.js';
+export { NOTIFICATION_ROUTE_HISTORY } from './0010-notification-route-history.js';
