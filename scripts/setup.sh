@@ -28,6 +28,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci
 fi
 
+# The deployment checks' tools (kustomize, the Docker Compose plugin, hadolint), each only when missing.
+packages/deploy/tools/install.sh
+
 # The agent's kernel programs and loader: bpf/build.sh installs clang, libbpf-dev, bpftool … when
 # missing and builds only what is out of date. A host that cannot build them (no root, not
 # Linux) still runs everything else; `tracehound agent` then says what is missing.
