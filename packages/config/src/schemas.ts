@@ -184,6 +184,14 @@ export const SimulateConfig = Type.Object({
   TRACEHOUND_SIMULATE_NAMESPACE: Type.String({ default: 'tracehound-simulate', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'the Kubernetes namespace of the imitated pods (a DNS label)' }),
 });
 
+/** The Kubernetes audit webhook of the API (POST /api/v1/k8s-audit); off while no token or client name is set. */
+export const K8sAuditConfig = Type.Object({
+  TRACEHOUND_API_K8S_AUDIT_TOKENS: Type.String({ default: '', description: 'comma-separated bearer tokens the API server\'s audit webhook kubeconfig presents (each at least 32 characters); empty means none' , pattern: '^([^,\\s]{32,}(,[^,\\s]{32,})*)?$' }),
+  TRACEHOUND_API_K8S_AUDIT_CLIENT_NAMES: Type.String({ default: '', description: 'comma-separated client certificate common names accepted when the API is served over TLS with client certificates' }),
+  TRACEHOUND_API_K8S_AUDIT_NODE: Type.String({ default: 'kube-apiserver', minLength: 1, maxLength: 253, description: 'the node name audit events carry (the cluster\'s API server)' }),
+  TRACEHOUND_API_K8S_AUDIT_BODY_LIMIT: Type.Integer({ default: 16 * 1024 * 1024, minimum: 1024, maximum: 256 * 1024 * 1024, description: 'the largest audit webhook body in bytes (1024-268435456)' }),
+});
+
 /** The REST API (`tracehound api`). */
 export const ApiConfig = Type.Object({
   TRACEHOUND_API_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address the API listens on' }),

@@ -32,6 +32,8 @@ import { EventView } from './schemas/events.js';
 import { TokenView, UserView } from './schemas/auth.js';
 import { LiveAlerts } from './stream/live-alerts.js';
 import { registerUiSupport, type UiOptions } from './ui-support.js';
+import { registerNotifications } from './routes/notifications.js';
+import { registerK8sAudit, type K8sAuditOptions } from './routes/k8s-audit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -67,6 +69,8 @@ export interface ApiOptions {
   migrate?: boolean;
   /** The web UI (static files under /ui/) and its dashboard endpoints. */
   ui?: UiOptions;
+  /** The Kubernetes audit webhook (POST /api/v1/k8s-audit); off without tokens or client names. Needs `kafka`. */
+  k8sAudit?: Omit<K8sAuditOptions, 'kafka' | 'logger'>;
 }
 
 export interface ApiApp {
@@ -180,6 +184,10 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
   };
   for (const register of ROUTES) register(app, services);
   await registerUiSupport(app, { ...o.ui, clickhouse: o.clickhouse, database: db, limits, kafka: o.kafka });
+  const extras = [
+    await registerNotifications(app, { ...(o.kafka ? { kafka: o.kafka } : {}), clickhouse: o.clickhouse, database: db, limits, logger: o.logger }),
+    await registerK8sAudit(app, { tokens: [], clientNames: [], node: 'kube-apiserver', bodyLimit: 16 * 1024 * 1024, ...o.k8sAudit, ...(o.kafka ? { kafka: o.kafka } : {}), logger: o.logger }),
+  ];
   await app.ready();
 
   return {
@@ -194,6 +202,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
       await feed?.close();
       await mirror?.close();
       await audit.close();
+      for (const x of extras) await x.close();
     },
   };
 }

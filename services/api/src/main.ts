@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { createClickHouse, describeTarget, storageFromConfig } from '@tracehound/clickhouse';
-import { ApiConfig, ClickHouseConfig, CommonConfig, RetentionConfig, loadConfig } from '@tracehound/config';
+import { ApiConfig, ClickHouseConfig, CommonConfig, K8sAuditConfig, RetentionConfig, loadConfig } from '@tracehound/config';
 import { createKafka, waitForKafka } from '@tracehound/kafka';
 import { createLogger } from '@tracehound/logging';
 import { enableDefaultMetrics } from '@tracehound/metrics';
 import { runMain } from '@tracehound/service';
 import { buildApi } from './app.js';
 
-export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig]);
+export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig, K8sAuditConfig]);
 
 /** `tracehound api`: the process around the API app (config, ClickHouse and Kafka clients, listening, signals). */
 export async function main(): Promise<void> {
@@ -35,6 +35,12 @@ export async function main(): Promise<void> {
       corsOrigins: cfg.TRACEHOUND_API_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       sseMaxClients: cfg.TRACEHOUND_API_SSE_MAX_CLIENTS,
       backtest: { maxEvents: cfg.TRACEHOUND_API_BACKTEST_MAX_EVENTS, timeoutMs: cfg.TRACEHOUND_API_BACKTEST_TIMEOUT_MS },
+      k8sAudit: {
+        tokens: cfg.TRACEHOUND_API_K8S_AUDIT_TOKENS.split(',').filter(Boolean),
+        clientNames: cfg.TRACEHOUND_API_K8S_AUDIT_CLIENT_NAMES.split(',').map((s) => s.trim()).filter(Boolean),
+        node: cfg.TRACEHOUND_API_K8S_AUDIT_NODE,
+        bodyLimit: cfg.TRACEHOUND_API_K8S_AUDIT_BODY_LIMIT,
+      },
       kafka: {
         kafka: createKafka(kafkaOptions),
         registryUrl: cfg.TRACEHOUND_REGISTRY_URL,
