@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
+import { TracehoundError } from '@tracehound/errors';
 import { avroDecoder } from '@tracehound/kafka';
 import { RecordCodec, createRegistry, type Alert } from '@tracehound/schemas';
 
@@ -23,7 +24,12 @@ export class AlertWatcher {
   async start(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
+    const ends = await (async () => {
+      if (!(await admin.listTopics()).includes(this.topic)) {
+        throw new TracehoundError('TH_ERR_UNKNOWN_TOPIC', `no topic ${this.topic} on the broker: is the platform running (tracehound up) with this TRACEHOUND_TOPIC_PREFIX?`);
+      }
+      return admin.fetchTopicOffsets(this.topic);
+    })().finally(() => admin.disconnect());
     const decode = avroDecoder(new RecordCodec(createRegistry(this.registryUrl), 'tracehound.Alert'));
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
