@@ -66,6 +66,7 @@ export function apiserverComponent(s: KubeSettings, bins: KubeBinaries, adminTok
       // Security-relevant pods (privileged, hostPID, hostPath) are what the tests describe.
       '--allow-privileged=true',
       '--profiling=false', '--v=0',
+      ...(s.extraApiserverArgs ?? []),
     ],
     marker,
     log: l.log('kube-apiserver'),

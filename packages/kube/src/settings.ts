@@ -18,6 +18,8 @@ export interface KubeSettings {
   startTimeoutMs: number;
   stopGraceMs: number;
   buildTimeoutMs: number;
+  /** More kube-apiserver flags, after the defaults (a later flag wins), e.g. the audit webhook's. */
+  extraApiserverArgs?: string[];
 }
 
 /** The server listens on loopback only. */
