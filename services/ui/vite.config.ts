@@ -5,6 +5,8 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   base: '/ui/',
   plugins: [react()],
+  // The workspace root holds another React (a test tool's); every import must reach this one.
+  resolve: { dedupe: ['react', 'react-dom', 'scheduler'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -26,9 +26,10 @@ export async function serveUi(app: Api, dir = DEFAULT_UI_DIR): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, {
       root: dir,
-      prefix: UI_PREFIX,
+      // Relative to the scope's own /ui prefix.
+      prefix: '/',
       wildcard: true,
-      index: false,
+      index: ['index.html'],
       schemaHide: true,
       // Built assets have content hashes in their names; index.html must always be fresh.
       setHeaders: (reply, path) => reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
