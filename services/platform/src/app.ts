@@ -1,4 +1,4 @@
-import { createClickHouse, storageFromConfig } from '@tracehound/clickhouse';
+import { createClickHouse, storageFromConfig, type ClickHouseClient } from '@tracehound/clickhouse';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
 import type { PlatformSettings } from './config.js';
@@ -34,6 +34,8 @@ export interface Platform {
   /** The API's base URL (and the web UI's). */
   readonly url: string;
   readonly services: ServiceState[];
+  /** The one ClickHouse client every hosted service shares (benchmarks and tests read through it too). */
+  readonly clickhouse: ClickHouseClient;
   ready(): boolean;
   details(): Record<string, Record<string, unknown>>;
   /** Stops every hosted service in reverse start order, then closes ClickHouse. */
@@ -79,6 +81,7 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
   return {
     url: String(api?.app.details().url ?? ''),
     services,
+    clickhouse,
     ready: () => running.every((r) => r.app.ready()),
     details: () => Object.fromEntries(running.map((r) => [r.name, r.app.details()])),
     close: closeAll,

@@ -13,7 +13,7 @@ t.test('without TRACEHOUND_KUBECONFIG the hosted enricher marks events host/unre
   const tk = await testKafka('platform-no-cluster', ['eventsRaw', 'eventsEnriched', 'deadLetter'], 2);
   const dataDir = mkdtempSync(join(tmpdir(), 'th-platform-nc-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const env = { ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_TOPIC_PARTITIONS: '2', TRACEHOUND_ENRICHER_GROUP: `${tk.prefix}.enricher` };
+  const env: Record<string, string | undefined> = { ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_TOPIC_PARTITIONS: '2', TRACEHOUND_ENRICHER_GROUP: `${tk.prefix}.enricher` };
   delete env.TRACEHOUND_KUBECONFIG;
   const cfg = loadConfig(PlatformProcessConfig, env);
   const { logger, lines } = memoryLogger();

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -9,7 +9,7 @@ import { readPid, writePid } from '@tracehound/stack';
 import { assertWritableDir, claimDataDir, up } from '../src/index.js';
 
 /** A port that something listens on, for the life of the test. */
-async function takenPort(t: Tap.Test): Promise<number> {
+async function takenPort(t: Test): Promise<number> {
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => server.close(() => r())));
@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const dataDir = (t: Tap.Test) => {
+const dataDir = (t: Test) => {
   const d = mkdtempSync(join(tmpdir(), 'th-up-bad-'));
   t.teardown(() => rmSync(d, { recursive: true, force: true }));
   return d;

@@ -1,0 +1,305 @@
+/**
+ * The whole pipeline in the all-in-one process (services/platform: enricher, detector, sink and
+ * API hosted together, embedded chDB), fed by a SYNTHETIC producer (a child process encoding
+ * Avro events to events.raw at a fixed rate; the agent tops out near 10k events/s, see the README)
+ * on the local stack's Kafka. The enricher knows 5,000 pods (an in-memory Kubernetes API; the API
+ * is not on the event path). One event in 1,000 is a crypto-miner exec that the default rules
+ * alert on: those markers give event→alert (read from the alerts topic) and event→queryable
+ * (first seen by a query of the events table every 250 ms) latencies. At the end every produced
+ * event must be in ClickHouse exactly once. CPU: per thread of the platform process (the main
+ * JS thread split by module with the V8 sampling profiler), the producer, and the Kafka and
+ * registry JVMs; RSS per process.
+ *
+ * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
+ * The baseline is the producer alone at full speed to a topic nobody reads.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@tracehound/config';
+import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject } from '@tracehound/kafka';
+import { silentLogger } from '@tracehound/logging';
+import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
+import { AlertWatcher } from '@tracehound/simulate';
+import { readPid } from '@tracehound/stack';
+import { stackConfig, uniquePrefix } from '@tracehound/testkit';
+import { createEnricher } from '../services/enricher/src/app.js';
+import { PlatformProcessConfig, startPlatform, type HostedService } from '../services/platform/src/index.js';
+import { api } from '../services/platform/src/hosted/api.js';
+import { detector } from '../services/platform/src/hosted/detector.js';
+import { sink } from '../services/platform/src/hosted/sink.js';
+import { fakeKubeApi, makePods, type BenchPod } from './enricher-fixtures.js';
+import { fmt, machine, percentile } from './stats.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const MARKER_EVERY = 1_000;
+const PODS = 5_000;
+
+// ---------------------------------------------------------------- the producer (child process)
+
+/** A benign mix as the agent sends it: 50 % file opens, 25 % execs, 25 % connects; 1 in 10 from host processes. */
+function template(pods: BenchPod[], i: number): Event {
+  const pod = pods[i % pods.length]!;
+  const cid = pod.containerIds[i % 2]!;
+  const host = i % 10 === 9;
+  const process = sampleProcess({
+    comm: 'nginx', exe: '/usr/sbin/nginx', args: ['nginx', '-g', 'daemon off;'], tty: null, uid: 101, euid: 101,
+    container_id: host ? null : cid,
+    cgroup_path: host ? '/system.slice/nginx.service' : `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${pod.uid.replace(/-/g, '_')}.slice/cri-containerd-${cid}.scope`,
+  });
+  const kind = (['file_open', 'process_exec', 'file_open', 'net_connect'] as const)[i % 4]!;
+  const e = sampleEvent(kind, { node: `node-${i % 100}`, process });
+  if (e.file) e.file = { ...e.file, path: `/srv/www/static/page-${i % 500}.html` };
+  if (e.net) e.net = { ...e.net, dst_addr: '10.0.12.7', dst_port: 5432 };
+  if (e.exec) e.exec = { ...e.exec, filename: '/usr/sbin/nginx' };
+  return e;
+}
+
+function marker(base: Event): Event {
+  return {
+    ...base, kind: 'process_exec', file: null, net: null,
+    exec: { filename: '/tmp/xmrig', exe_memfd: false, exe_deleted: false, exe_upper_layer: null, interpreter: null },
+    process: { ...base.process!, comm: 'xmrig', exe: '/tmp/xmrig', args: ['xmrig', '--url', 'stratum+tcp://10.0.0.1:3333'] },
+  };
+}
+
+/** Sends `rate` events/s for `seconds` (or as fast as it can when rate is 0); ids are `<run>-<i>`, markers `<run>-m-<i>`. */
+async function produce(prefix: string, run: string, rate: number, seconds: number, topicId: 'eventsRaw' | 'deadLetter'): Promise<void> {
+  const cfg = stackConfig();
+  const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline-producer', logger: silentLogger() });
+  const codec = new RecordCodec(createRegistry(cfg.TRACEHOUND_REGISTRY_URL), 'tracehound.Event');
+  const topic = topicName(prefix, topicId);
+  await codec.register(valueSubject(topicName(prefix, 'eventsRaw')));
+  const producer = new BatchingProducer(kafka);
+  await producer.connect();
+  const pods = makePods(PODS);
+  const templates = Array.from({ length: 10_000 }, (_, i) => template(pods, i));
+  const total = (rate || 200_000) * seconds;
+  const tick = 10;
+  const perTick = rate ? Math.max(1, Math.round((rate * tick) / 1000)) : 2_000;
+  const start = Date.now();
+  const pending: Array<Promise<void>> = [];
+  let sent = 0;
+  while (sent < total && (rate || Date.now() - start < seconds * 1000)) {
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const batch = [];
+    for (let j = 0; j < perTick && sent < total; j++, sent++) {
+      const isMarker = sent % MARKER_EVERY === 0;
+      const base = templates[sent % templates.length]!;
+      const e: Event = { ...(isMarker ? marker(base) : base), id: isMarker ? `${run}-m-${sent}` : `${run}-${sent}`, ts: nowNs + BigInt(j) };
+      batch.push({ key: `${e.node}/${e.process?.container_id ?? ''}`, value: codec.encode(e) });
+    }
+    pending.push(producer.send(topic, batch));
+    if (pending.length > 200) await pending.shift();
+    if (rate) {
+      const due = start + ((sent / perTick) * tick);
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    } else {
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  await Promise.all(pending);
+  const ms = Date.now() - start;
+  await producer.disconnect();
+  process.send!({ sent, ms });
+}
+
+if (process.argv[2] === 'produce') {
+  const [, , , prefix, run, rate, seconds, topicId] = process.argv;
+  await produce(prefix!, run!, Number(rate), Number(seconds), topicId as 'eventsRaw' | 'deadLetter');
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- measuring
+
+const TICK_MS = 10; // USER_HZ = 100
+
+function procStat(path: string): { ticks: number; comm: string } | undefined {
+  try {
+    const s = readFileSync(path, 'utf8');
+    const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { ticks: Number(f[11]) + Number(f[12]), comm };
+  } catch {
+    return undefined;
+  }
+}
+const rssOf = (pid: number) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+};
+
+/** Threads of this process grouped: the main JS thread, V8's helpers, libuv's pool, and the rest (chDB's engine threads). */
+function threadGroups(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const st = procStat(`/proc/self/task/${tid}/stat`);
+    if (!st) continue;
+    const group = Number(tid) === process.pid ? 'main JS thread' : st.comm.startsWith('V8') || st.comm.startsWith('node') ? 'V8 GC/compiler threads' : st.comm.startsWith('libuv') ? 'libuv pool' : 'chDB engine threads';
+    out.set(group, (out.get(group) ?? 0) + st.ticks);
+  }
+  return out;
+}
+
+function sampler(pids: Record<string, number>) {
+  const first = { threads: threadGroups(), procs: Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, procStat(`/proc/${p}/stat`)?.ticks ?? 0])) };
+  const rss: Record<string, number> = {};
+  const timer = setInterval(() => {
+    rss.platform = Math.max(rss.platform ?? 0, rssOf(process.pid));
+    for (const [k, p] of Object.entries(pids)) rss[k] = Math.max(rss[k] ?? 0, rssOf(p));
+  }, 500);
+  const t0 = Date.now();
+  return {
+    stop(): { cpu: Array<[string, number]>; rss: Record<string, number> } {
+      clearInterval(timer);
+      const secs = (Date.now() - t0) / 1000;
+      const pct = (ticks: number) => (ticks * TICK_MS) / 10 / secs;
+      const cpu: Array<[string, number]> = [];
+      for (const [g, t] of threadGroups()) cpu.push([`platform: ${g}`, pct(t - (first.threads.get(g) ?? 0))]);
+      for (const [k, p] of Object.entries(pids)) cpu.push([k, pct((procStat(`/proc/${p}/stat`)?.ticks ?? 0) - first.procs[k]!)]);
+      return { cpu, rss };
+    },
+  };
+}
+
+/** The main JS thread's samples by module (V8 sampling profiler). */
+const MODULES: Array<[RegExp, string]> = [
+  [/services\/enricher\//, 'enricher'], [/services\/detector\//, 'detector'], [/services\/sink-clickhouse\//, 'sink'], [/services\/api\//, 'api'],
+  [/packages\/kafka\/|node_modules\/kafkajs\/|lz4/, 'Kafka client (kafkajs, LZ4)'], [/schemas\/|avsc/, 'Avro codec'],
+  [/packages\/clickhouse\/|@clickhouse|chdb/, 'ClickHouse client'], [/json-rules-engine|re2|picomatch/, 'detector'],
+];
+function byModule(profile: { nodes: Array<{ callFrame: { url: string; functionName: string }; hitCount?: number }> }): Array<[string, number]> {
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const h = n.hitCount ?? 0;
+    if (!h || n.callFrame.functionName === '(idle)') continue;
+    total += h;
+    const name = MODULES.find(([re]) => re.test(n.callFrame.url))?.[1] ?? (n.callFrame.functionName === '(garbage collector)' ? 'GC' : n.callFrame.url ? 'other JS (node internals, libraries)' : 'native / program');
+    hits.set(name, (hits.get(name) ?? 0) + h);
+  }
+  return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]);
+}
+
+function child(prefix: string, run: string, rate: number, seconds: number, topic: 'eventsRaw' | 'deadLetter') {
+  const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic], { execArgv: ['--import', 'tsx'] });
+  const done = new Promise<{ sent: number; ms: number }>((res, rej) => {
+    c.once('message', (m) => res(m as { sent: number; ms: number }));
+    c.once('exit', (code) => code !== 0 && rej(new Error(`producer exited ${code}`)));
+  });
+  return { pid: c.pid!, done };
+}
+
+const stack = stackConfig();
+const stackPid = (name: string) => readPid(join(process.cwd(), stack.TRACEHOUND_DATA_DIR, 'run', `${name}.pid`));
+
+async function baseline(seconds: number): Promise<number> {
+  const prefix = uniquePrefix('bench-pipe-base');
+  const kafka = createKafka({ brokers: stack.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline', logger: silentLogger() });
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, { prefix, partitions: 6, replication: 1, ids: ['eventsRaw', 'deadLetter'] });
+  await admin.disconnect();
+  const { sent, ms } = await child(prefix, 'base', 0, seconds, 'deadLetter').done;
+  return (sent / ms) * 1000;
+}
+
+async function pipeline(rate: number, seconds: number) {
+  const prefix = uniquePrefix('bench-pipe');
+  const run = `r${rate}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'th-bench-pipeline-'));
+  const cfg = loadConfig(PlatformProcessConfig, {
+    ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_API_PORT: '0', TRACEHOUND_UP_AGENT: 'off',
+    TRACEHOUND_ENRICHER_GROUP: `${prefix}.enricher`, TRACEHOUND_DETECTOR_GROUP_ID: `${prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${prefix}.sink`, TRACEHOUND_LOG_LEVEL: 'warn',
+  });
+  const pods = makePods(PODS);
+  const enricher: HostedService = {
+    name: 'enricher',
+    async start({ cfg: c, logger }) {
+      const app = createEnricher(c, { logger, kube: fakeKubeApi(pods) });
+      await app.start();
+      return { ready: app.ready, details: app.details, close: () => app.close() };
+    },
+  };
+  const platform = await startPlatform(cfg, { logger: silentLogger(), services: [api, sink, detector, enricher] });
+  const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline', logger: silentLogger() });
+  const alerts = new AlertWatcher(kafka, topicName(prefix, 'alerts'), cfg.TRACEHOUND_REGISTRY_URL);
+  await alerts.start();
+  const db = cfg.TRACEHOUND_CLICKHOUSE_DATABASE;
+  const query = async <T>(sql: string, params: Record<string, unknown>) => (await (await platform.clickhouse.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json()) as T[];
+
+  const seen = new Map<string, number>();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const rows = await query<{ id: string; ms: string }>(`SELECT id, toUnixTimestamp64Milli(ts) AS ms FROM ${db}.events WHERE startsWith(id, {p:String})`, { p: `${run}-m-` });
+      const now = Date.now();
+      for (const r of rows) if (!seen.has(r.id)) seen.set(r.id, now - Number(r.ms));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  const producer = child(prefix, run, rate, seconds, 'eventsRaw');
+  const sample = sampler({ producer: producer.pid, 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 });
+  const t0 = Date.now();
+  const { sent, ms } = await producer.done;
+  const usage = sample.stop();
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+
+  // Drain: every produced event stored once.
+  let stored = 0;
+  let unique = 0;
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const [r] = await query<{ n: string; u: string }>(`SELECT count() AS n, uniqExact(id) AS u FROM ${db}.events WHERE startsWith(id, {p:String})`, { p: `${run}-` });
+    stored = Number(r!.n);
+    unique = Number(r!.u);
+    if (unique >= sent) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const allStoredMs = Date.now() - t0;
+  await new Promise((r) => setTimeout(r, 2_000));
+  polling = false;
+  await poller;
+  const markers = Math.ceil(sent / MARKER_EVERY);
+  const alertLat = alerts.seen.filter((a) => a.alert.rule.id === 'crypto-miner-stratum-args' && a.alert.event.id.startsWith(`${run}-m-`))
+    .map((a) => a.at - Number(a.alert.event.ts / 1_000_000n)).sort((a, b) => a - b);
+  const queryLat = [...seen.values()].sort((a, b) => a - b);
+  await alerts.close();
+  await platform.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
+}
+
+const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
+const seconds = Number(process.argv[3] ?? 30);
+console.log(`# bench/pipeline.ts — ${machine()}; ${seconds} s per rate; synthetic producer → events.raw; platform: enricher (${PODS} pods), detector (default rules), sink, API in one process, chDB`);
+console.log(`baseline: the producer alone, full speed, to a topic nobody reads: ${fmt(await baseline(10))} events/s`);
+for (const rate of rates) {
+  const r = await pipeline(rate, seconds);
+  console.log(`\n## offered ${fmt(rate)} events/s for ${seconds} s`);
+  console.log(`produced ${fmt(r.sent)} events at ${fmt(r.produced)} events/s; all stored after ${fmt(r.drainS, 1)} s more: ${fmt(r.storedRate)} events/s end to end`);
+  console.log(`loss: ${fmt(r.sent - r.unique)} events missing, ${fmt(r.stored - r.unique)} stored twice`);
+  console.log(`event→alert   (${r.alertLat.length}/${r.markers} markers): p50 ${fmt(percentile(r.alertLat, 50))} ms, p99 ${fmt(percentile(r.alertLat, 99))} ms`);
+  console.log(`event→queryable (${r.queryLat.length}/${r.markers}; polled every 250 ms): p50 ${fmt(percentile(r.queryLat, 50))} ms, p99 ${fmt(percentile(r.queryLat, 99))} ms`);
+  console.log('CPU while producing (% of one core):');
+  for (const [k, v] of r.usage.cpu) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  console.log('main JS thread by module (share of its busy samples):');
+  for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  console.log('peak RSS:');
+  for (const [k, v] of Object.entries(r.usage.rss)) console.log(`  ${k.padEnd(40)} ${fmt(v / 2 ** 20)} MiB`);
+}
+process.exit(0);
