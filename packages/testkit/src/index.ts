@@ -76,3 +76,4 @@ export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
     sendAlerts: (list, key = (a) => byPod(a.event)) => producer.send(alTopic, list.map((a, i) => ({ key: key(a, i), value: alerts.encode(a) }))),
   };
 }
+export { testPki, type TestPki } from './tls.js';

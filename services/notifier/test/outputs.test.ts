@@ -5,7 +5,8 @@ import { sampleAlert } from '@tracehound/schemas';
 import { OUTPUT_KINDS, type Message } from '../src/outputs/index.js';
 import { statusOf } from '../src/outputs/failure.js';
 import { Receiver } from './fixtures/receiver.js';
-import { selfSigned, startSmtp } from './fixtures/smtp.js';
+import { testPki } from '@tracehound/testkit';
+import { startSmtp } from './fixtures/smtp.js';
 
 const message = (over: Partial<Message> = {}): Message => {
   const alert = sampleAlert();
@@ -70,10 +71,10 @@ t.test('HTTP outputs against a real receiver on loopback', async (t) => {
 });
 
 t.test('SMTP over STARTTLS with AUTH against a real smtp-server', async (t) => {
-  const tls = selfSigned();
-  const server = await startSmtp({ user: 'alerts', password: 's3cret-pass', tls });
+  const pki = testPki();
+  const server = await startSmtp({ user: 'alerts', password: 's3cret-pass', tls: pki.server });
   t.teardown(() => server.close());
-  const settings = { host: '127.0.0.1', port: server.port, security: 'starttls', user: 'alerts', password: 's3cret-pass', from: 'tracehound@example.com', to: ['soc@example.com', 'oncall@example.com'], ca: tls.cert };
+  const settings = { host: '127.0.0.1', port: server.port, security: 'starttls', user: 'alerts', password: 's3cret-pass', from: 'tracehound@example.com', to: ['soc@example.com', 'oncall@example.com'], ca: pki.ca };
 
   const res = await sender('smtp', settings).send(message({ id: 'mail-1' }), ctx(10_000));
   t.equal(res.statusCode, 250);
