@@ -63,6 +63,7 @@ export function JsonEditor({ value, onChange, readOnly, issues, label }: { value
             return issuesRef.current.map((i) => ({ ...locate(text, i.pointer), severity: 'error' as const, message: `${i.pointer || '/'}: ${i.message}`, source: 'validation' }));
           }, { delay: 250 }),
           EditorState.readOnly.of(readOnly),
+          EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) change.current(u.state.doc.toString());
