@@ -12,6 +12,8 @@ java_major() {
 missing=()
 if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then missing+=(openjdk-17-jre-headless); fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# The web UI's browser tests drive Debian's Chromium (playwright-core cannot download browsers here).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${missing[*]}; as root run: apt-get install ${missing[*]}" >&2
@@ -26,6 +28,13 @@ fi
 # is newer (a fresh clone has no node_modules at all).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci
+fi
+
+# The web UI the API serves under /ui/: built when its dist is missing or older than any source.
+ui=services/ui
+if [ ! -f $ui/dist/index.html ] || [ -n "$(find $ui/src $ui/index.html $ui/vite.config.ts $ui/package.json -newer $ui/dist/index.html -print -quit)" ]; then
+  echo "setup: building the web UI"
+  npm run build -w $ui
 fi
 
 # The deployment checks' tools (kustomize, the Docker Compose plugin, hadolint), each only when missing.
