@@ -18,6 +18,11 @@ interface Group {
 const isObjectSchema = (v: unknown): v is TObject =>
   typeof v === 'object' && v !== null && (v as TSchema)[Kind] === 'Object' && typeof (v as TObject).properties === 'object';
 
+/** Every exported object schema of packages/config, by export name. */
+export function objectSchemas(): Array<[string, TObject]> {
+  return (Object.entries(schemas) as Array<[string, unknown]>).filter((e): e is [string, TObject] => isObjectSchema(e[1]));
+}
+
 /** `/** … *\/` right above `export const Name`, as one line of text. */
 function docComments(source: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -33,7 +38,7 @@ function docComments(source: string): Map<string, string> {
  */
 export function configGroups(source = readFileSync(SCHEMAS_SOURCE, 'utf8')): Group[] {
   const comments = docComments(source);
-  const all = Object.entries(schemas).filter((e): e is [string, TObject] => isObjectSchema(e[1]));
+  const all = objectSchemas();
   const groups: Group[] = [];
   for (const [name, schema] of all) {
     const keys = Object.keys(schema.properties);

@@ -1,2 +1,2 @@
 export { COMMAND_CONFIGS } from './commands.js';
-export { CONFIG_DOC, configGroups, renderConfigDoc } from './config-doc.js';
+export { CONFIG_DOC, configGroups, objectSchemas, renderConfigDoc } from './config-doc.js';

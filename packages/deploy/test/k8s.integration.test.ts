@@ -19,11 +19,11 @@ t.test('k8s manifests pass the API server\'s validation and admission', async (t
     const objects = renamespace(await rendered(dir), NAMES);
     for (const o of objects.filter((x) => x.kind === 'Namespace' || x.kind === 'ServiceAccount')) await applyForReal(kc, o);
     for (const o of objects) {
-      const stored = await dryRunApply(kc, o).catch((err: unknown) => t.fail(`${name}: ${describeObject(o)}: ${(err as Error).message}`));
+      const stored = await dryRunApply(kc, o).catch((err: unknown) => void t.fail(`${name}: ${describeObject(o)}: ${(err as Error).message}`));
       if (stored) t.equal(stored.metadata?.name, o.metadata?.name, `${name}: ${describeObject(o)} accepted`);
     }
     for (const w of workloads(objects)) {
-      const pod = await dryRunPod(kc, w).catch((err: unknown) => t.fail(`${name}: ${w.command} pod refused: ${(err as Error).message}`));
+      const pod = await dryRunPod(kc, w).catch((err: unknown) => void t.fail(`${name}: ${w.command} pod refused: ${(err as Error).message}`));
       if (pod) t.ok(pod.metadata?.uid, `${name}: a ${w.command} pod is admitted in ${w.object.metadata?.namespace}`);
     }
   }
