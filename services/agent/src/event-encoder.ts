@@ -72,7 +72,10 @@ export class EventEncoder {
     for (let attempt = 0; attempt < 2; attempt++) {
       const start = this.pos;
       const end = this.write(ev, start);
-      if (Number.isNaN(end)) break;
+      if (Number.isNaN(end)) {
+        this.written.clear(); // lists remembered during the failed write point past `pos`
+        break;
+      }
       if (end > 0) {
         this.pos = end;
         return this.slab.subarray(start, end);

@@ -40,4 +40,14 @@ t.test('an event that does not fit the schema goes to the fallback, which explai
   t.throws(() => enc.encode(bad), /explained by the codec/);
   const ok = sampleEvent('file_open');
   t.ok(enc.encode(ok).equals(reference(1, ok)), 'the next event is fine');
+  // A failure after a shared list was written must not leave that list pointing at bytes the
+  // next events overwrite.
+  const shared = sampleProcess();
+  const half = sampleEvent('process_exec', { process: { ...shared } });
+  (half.exec as unknown as { filename: number }).filename = 42; // fails in the tail, after the lists
+  t.throws(() => enc.encode(half), /explained by the codec/);
+  for (let i = 0; i < 3; i++) {
+    const ev = sampleEvent('file_open', { id: `x${i}`, process: { ...shared, pid: i } });
+    t.ok(enc.encode(ev).equals(reference(1, ev)), `event ${i} sharing the lists is intact`);
+  }
 });
