@@ -192,6 +192,13 @@ export const K8sAuditConfig = Type.Object({
   TRACEHOUND_API_K8S_AUDIT_BODY_LIMIT: Type.Integer({ default: 16 * 1024 * 1024, minimum: 1024, maximum: 256 * 1024 * 1024, description: 'the largest audit webhook body in bytes (1024-268435456)' }),
 });
 
+/** HTTPS for the API; with a client CA, clients may authenticate by certificate (the audit webhook does). */
+export const ApiTlsConfig = Type.Object({
+  TRACEHOUND_API_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'a PEM certificate file; set with TRACEHOUND_API_TLS_KEY_FILE to serve HTTPS' })),
+  TRACEHOUND_API_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'the PEM private key file of TRACEHOUND_API_TLS_CERT_FILE' })),
+  TRACEHOUND_API_TLS_CLIENT_CA_FILE: Type.Optional(Type.String({ minLength: 1, description: 'a PEM CA file: client certificates it signed are verified (the audit webhook accepts them)' })),
+});
+
 /** The REST API (`tracehound api`). */
 export const ApiConfig = Type.Object({
   TRACEHOUND_API_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address the API listens on' }),

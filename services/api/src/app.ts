@@ -71,6 +71,11 @@ export interface ApiOptions {
   ui?: UiOptions;
   /** The Kubernetes audit webhook (POST /api/v1/k8s-audit); off without tokens or client names. Needs `kafka`. */
   k8sAudit?: Omit<K8sAuditOptions, 'kafka' | 'logger'>;
+  /**
+   * Serve HTTPS (PEM key and certificate); with `ca`, clients may present certificates signed by it
+   * (verified, not required: only the audit webhook accepts them as credentials).
+   */
+  https?: { key: string; cert: string; ca?: string };
 }
 
 export interface ApiApp {
@@ -112,7 +117,8 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 512 },
-  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
+    ...(o.https ? { https: { key: o.https.key, cert: o.https.cert, ...(o.https.ca ? { ca: o.https.ca, requestCert: true, rejectUnauthorized: false } : {}) } } : {}),
+  } as Parameters<typeof Fastify>[0]).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   const shared = [ErrorBody, EventView, AlertView, UserView, TokenView, RuleDoc];
   for (const schema of shared) app.addSchema(schema);

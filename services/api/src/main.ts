@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { createClickHouse, describeTarget, storageFromConfig } from '@tracehound/clickhouse';
-import { ApiConfig, ClickHouseConfig, CommonConfig, K8sAuditConfig, RetentionConfig, loadConfig } from '@tracehound/config';
+import { readFileSync } from 'node:fs';
+import { ApiConfig, ApiTlsConfig, ClickHouseConfig, CommonConfig, K8sAuditConfig, RetentionConfig, loadConfig } from '@tracehound/config';
+import { TracehoundError } from '@tracehound/errors';
 import { createKafka, waitForKafka } from '@tracehound/kafka';
 import { createLogger } from '@tracehound/logging';
 import { enableDefaultMetrics } from '@tracehound/metrics';
 import { runMain } from '@tracehound/service';
 import { buildApi } from './app.js';
 
-export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig, K8sAuditConfig]);
+export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig, K8sAuditConfig, ApiTlsConfig]);
 
 /** `tracehound api`: the process around the API app (config, ClickHouse and Kafka clients, listening, signals). */
 export async function main(): Promise<void> {
@@ -35,6 +37,7 @@ export async function main(): Promise<void> {
       corsOrigins: cfg.TRACEHOUND_API_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       sseMaxClients: cfg.TRACEHOUND_API_SSE_MAX_CLIENTS,
       backtest: { maxEvents: cfg.TRACEHOUND_API_BACKTEST_MAX_EVENTS, timeoutMs: cfg.TRACEHOUND_API_BACKTEST_TIMEOUT_MS },
+      ...tlsOf(cfg),
       k8sAudit: {
         tokens: cfg.TRACEHOUND_API_K8S_AUDIT_TOKENS.split(',').filter(Boolean),
         clientNames: cfg.TRACEHOUND_API_K8S_AUDIT_CLIENT_NAMES.split(',').map((s) => s.trim()).filter(Boolean),
@@ -57,4 +60,12 @@ export async function main(): Promise<void> {
       },
     };
   });
+}
+
+/** HTTPS settings from the TLS files, or none; a half-set pair stops start-up naming the variable. */
+function tlsOf(cfg: { TRACEHOUND_API_TLS_CERT_FILE?: string | undefined; TRACEHOUND_API_TLS_KEY_FILE?: string | undefined; TRACEHOUND_API_TLS_CLIENT_CA_FILE?: string | undefined }) {
+  const { TRACEHOUND_API_TLS_CERT_FILE: cert, TRACEHOUND_API_TLS_KEY_FILE: key, TRACEHOUND_API_TLS_CLIENT_CA_FILE: ca } = cfg;
+  if (!cert && !key) return {};
+  if (!cert || !key) throw new TracehoundError('TH_ERR_CONFIG', `${cert ? 'TRACEHOUND_API_TLS_KEY_FILE' : 'TRACEHOUND_API_TLS_CERT_FILE'}: required when the other TLS file is set`);
+  return { https: { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8'), ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}) } };
 }
