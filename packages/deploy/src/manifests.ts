@@ -59,7 +59,8 @@ export function workloads(objects: Manifest[]): Workload[] {
 /**
  * The environment a container starts with: its ConfigMaps and Secrets (envFrom) and its literal
  * env values, later ones winning as in Kubernetes. Downward-API values get a stand-in.
- * `optionalSecrets`: a Secret left for an overlay to supply counts as empty.
+ * `optionalSecrets`: a Secret left for an overlay to supply counts as empty (as does any
+ * reference marked optional).
  */
 export function containerEnvironment(w: Workload, objects: Manifest[], o: { optionalSecrets?: boolean } = {}): Record<string, string> {
   const ns = w.object.metadata?.namespace;
@@ -69,7 +70,7 @@ export function containerEnvironment(w: Workload, objects: Manifest[], o: { opti
     const ref = from.configMapRef ?? from.secretRef;
     const kind = from.configMapRef ? 'ConfigMap' : 'Secret';
     const source = find(kind, ref?.name ?? '');
-    if (!source && kind === 'Secret' && o.optionalSecrets) continue;
+    if (!source && (ref?.optional || (kind === 'Secret' && o.optionalSecrets))) continue;
     if (!source) throw new TracehoundError('TH_ERR_INVALID_INPUT', `${describeObject(w.object)}: ${kind} ${ref?.name} is not in the manifests`);
     for (const [k, v] of Object.entries(source.data ?? {})) env[k] = kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v;
   }

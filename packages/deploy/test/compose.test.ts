@@ -30,7 +30,7 @@ const config = async (file: string, envFile?: string) => {
 
 t.test('docker-compose.kafka.yml: docker compose config accepts it', async (t) => {
   const { services } = await config(FILE);
-  t.same(Object.keys(services).sort(), ['agent', 'api', 'clickhouse', 'detector', 'enricher', 'kafka', 'registry', 'sink']);
+  t.same(Object.keys(services).sort(), ['agent', 'api', 'clickhouse', 'detector', 'enricher', 'kafka', 'notifier', 'registry', 'sink']);
   t.match(services.kafka!.image, /^apache\/kafka:\d+\.\d+\.\d+$/, 'Apache Kafka, pinned');
   t.match(services.registry!.image, /^apicurio\/apicurio-registry:3\.\d+\.\d+$/, 'Apicurio Registry 3, pinned');
   t.match(services.clickhouse!.image, /^clickhouse\/clickhouse-server:\d+\.\d+$/, 'ClickHouse server, pinned');
@@ -44,7 +44,7 @@ t.test('docker-compose.kafka.yml: every Tracehound service starts with a configu
   await writeFile(envFile, 'CLICKHOUSE_PASSWORD=s3cret\n');
   const { services } = await config(FILE, envFile);
   const ours = Object.entries(services).filter(([, s]) => s.command?.length);
-  t.same(ours.map(([n]) => n).sort(), ['agent', 'api', 'detector', 'enricher', 'sink']);
+  t.same(ours.map(([n]) => n).sort(), ['agent', 'api', 'detector', 'enricher', 'notifier', 'sink']);
   for (const [name, s] of ours) {
     const command = s.command![0]!;
     const cfg = loadConfig(COMMAND_CONFIGS[command]!, s.environment ?? {}) as Record<string, unknown>;

@@ -15,7 +15,7 @@ for (const [name, dir] of [['base', BASE], ['example overlay', OVERLAY]] as cons
   t.test(`k8s ${name}: every container starts with a configuration its command accepts`, async (t) => {
     const objects = await rendered(dir);
     const ws = workloads(objects);
-    t.same(ws.map((w) => w.command).sort(), ['agent', 'api', 'detector', 'enricher', 'sink']);
+    t.same(ws.map((w) => w.command).sort(), ['agent', 'api', 'detector', 'enricher', 'notifier', 'sink']);
     for (const w of ws) {
       const schema = COMMAND_CONFIGS[w.command];
       if (!schema) throw new Error(`no configuration schema for tracehound ${w.command}`);
