@@ -14,9 +14,9 @@
  * The baseline is the producer alone at full speed to a topic nobody reads.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
@@ -67,7 +67,7 @@ function marker(base: Event): Event {
 }
 
 /** Sends `rate` events/s for `seconds` (or as fast as it can when rate is 0); ids are `<run>-<i>`, markers `<run>-m-<i>`. */
-async function produce(prefix: string, run: string, rate: number, seconds: number, topicId: 'eventsRaw' | 'deadLetter'): Promise<void> {
+async function produce(prefix: string, run: string, rate: number, seconds: number, topicId: 'eventsRaw' | 'deadLetter', podsFile: string): Promise<void> {
   const cfg = stackConfig();
   const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline-producer', logger: silentLogger() });
   const codec = new RecordCodec(createRegistry(cfg.TRACEHOUND_REGISTRY_URL), 'tracehound.Event');
@@ -75,7 +75,8 @@ async function produce(prefix: string, run: string, rate: number, seconds: numbe
   await codec.register(valueSubject(topicName(prefix, 'eventsRaw')));
   const producer = new BatchingProducer(kafka);
   await producer.connect();
-  const pods = makePods(PODS);
+  // The pods the platform's enricher knows, so container events resolve as in a real cluster.
+  const pods = JSON.parse(readFileSync(podsFile, 'utf8')) as BenchPod[];
   const templates = Array.from({ length: 10_000 }, (_, i) => template(pods, i));
   const total = (rate || 200_000) * seconds;
   const tick = 10;
@@ -109,8 +110,8 @@ async function produce(prefix: string, run: string, rate: number, seconds: numbe
 }
 
 if (process.argv[2] === 'produce') {
-  const [, , , prefix, run, rate, seconds, topicId] = process.argv;
-  await produce(prefix!, run!, Number(rate), Number(seconds), topicId as 'eventsRaw' | 'deadLetter');
+  const [, , , prefix, run, rate, seconds, topicId, podsFile] = process.argv;
+  await produce(prefix!, run!, Number(rate), Number(seconds), topicId as 'eventsRaw' | 'deadLetter', podsFile!);
   process.exit(0);
 }
 
@@ -188,8 +189,12 @@ function byModule(profile: { nodes: Array<{ callFrame: { url: string; functionNa
   return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
+const PODS_FILE = join(mkdtempSync(join(tmpdir(), 'th-bench-pods-')), 'pods.json');
+const pods = makePods(PODS);
+
 function child(prefix: string, run: string, rate: number, seconds: number, topic: 'eventsRaw' | 'deadLetter') {
-  const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic], { execArgv: ['--import', 'tsx'] });
+  writeFileSync(PODS_FILE, JSON.stringify(pods));
+  const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic, PODS_FILE], { execArgv: ['--import', 'tsx'] });
   const done = new Promise<{ sent: number; ms: number }>((res, rej) => {
     c.once('message', (m) => res(m as { sent: number; ms: number }));
     c.once('exit', (code) => code !== 0 && rej(new Error(`producer exited ${code}`)));
@@ -219,7 +224,6 @@ async function pipeline(rate: number, seconds: number) {
     ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_API_PORT: '0', TRACEHOUND_UP_AGENT: 'off',
     TRACEHOUND_ENRICHER_GROUP: `${prefix}.enricher`, TRACEHOUND_DETECTOR_GROUP_ID: `${prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${prefix}.sink`, TRACEHOUND_LOG_LEVEL: 'warn',
   });
-  const pods = makePods(PODS);
   const enricher: HostedService = {
     name: 'enricher',
     async start({ cfg: c, logger }) {
@@ -290,7 +294,7 @@ console.log(`# bench/pipeline.ts — ${machine()}; ${seconds} s per rate; synthe
 console.log(`baseline: the producer alone, full speed, to a topic nobody reads: ${fmt(await baseline(10))} events/s`);
 for (const rate of rates) {
   const r = await pipeline(rate, seconds);
-  console.log(`\n## offered ${fmt(rate)} events/s for ${seconds} s`);
+  console.log(`\n## offered ${fmt(rate)} events/s for ${seconds} s (load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log(`produced ${fmt(r.sent)} events at ${fmt(r.produced)} events/s; all stored after ${fmt(r.drainS, 1)} s more: ${fmt(r.storedRate)} events/s end to end`);
   console.log(`loss: ${fmt(r.sent - r.unique)} events missing, ${fmt(r.stored - r.unique)} stored twice`);
   console.log(`event→alert   (${r.alertLat.length}/${r.markers} markers): p50 ${fmt(percentile(r.alertLat, 50))} ms, p99 ${fmt(percentile(r.alertLat, 99))} ms`);
