@@ -29,6 +29,8 @@ export async function serveUi(app: Api, dir = DEFAULT_UI_DIR): Promise<void> {
       // Relative to the scope's own /ui prefix.
       prefix: '/',
       wildcard: true,
+      // The build writes .br and .gz beside each file (services/ui/vite.config.ts).
+      preCompressed: true,
       index: ['index.html'],
       schemaHide: true,
       // Built assets have content hashes in their names; index.html must always be fresh.

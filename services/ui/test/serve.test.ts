@@ -49,6 +49,9 @@ t.test('with a build: the app shell for UI routes, hashed assets cached for good
   t.equal(js.statusCode, 200);
   t.match(js.headers['content-type'], /javascript/);
   t.match(js.headers['cache-control'], /immutable/);
+  const br = await a.app.inject({ url: asset, headers: { 'accept-encoding': 'gzip, br' } });
+  t.equal(br.headers['content-encoding'], 'br', 'precompressed brotli for a browser that takes it');
+  t.ok(br.rawPayload.length < js.rawPayload.length / 2, `${br.rawPayload.length} bytes instead of ${js.rawPayload.length}`);
   t.equal((await a.app.inject({ url: '/ui/assets/missing-123.js' })).statusCode, 404, 'a missing asset is a 404, not the shell');
   t.equal((await a.app.inject({ method: 'POST', url: '/ui/events' })).statusCode, 404);
   t.equal((await a.app.inject({ url: '/ui/../package.json' })).statusCode, 404, 'no path outside the build');

@@ -75,7 +75,7 @@ export function barOption(items: Array<{ key: string; count: number }>): ChartOp
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 },
+    xAxis: { type: 'value', minInterval: 1, splitNumber: 3, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'category', data: rows.map((r) => (r.key.length > 40 ? `${r.key.slice(0, 40)}…` : r.key || '(none)')) },
     series: [{ type: 'bar', data: rows.map((r) => r.count) }],
   };

@@ -74,3 +74,9 @@ export const formatTime = (iso: string) => {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 };
 export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** Table cells: month, day and time to the second, in the user's time zone. */
+export const formatShortTime = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+};

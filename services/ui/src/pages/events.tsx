@@ -10,7 +10,7 @@ import { FilterBar } from '../components/filter-bar';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { TimeRangePicker } from '../components/time-range-picker';
 import { VirtualTable, type Column } from '../components/virtual-table';
-import { formatCount, formatTime, useTimeRange } from '../lib/time-range';
+import { formatCount, formatShortTime, useTimeRange } from '../lib/time-range';
 import { useUrlFilters, type FilterSpec } from '../lib/url-filters';
 
 /** Every filter of GET /api/v1/events (services/api/src/schemas/events.ts), with the same names. */
@@ -40,7 +40,7 @@ const toRow = (e: EventRow): Row => ({
 });
 
 const COLUMNS: Column<Row>[] = [
-  { id: 'time', header: 'Time', width: '11rem', cell: (r) => <time dateTime={r.time}>{formatTime(r.time)}</time> },
+  { id: 'time', header: 'Time', width: '11rem', cell: (r) => <time dateTime={r.time} title={r.time}>{formatShortTime(r.time)}</time> },
   { id: 'kind', header: 'Kind', width: '9rem', cell: (r) => <span className="badge">{r.kind}</span> },
   { id: 'ns', header: 'Namespace', width: 'minmax(6rem, 1fr)', cell: (r) => <Cell text={r.namespace || '(host)'} /> },
   { id: 'pod', header: 'Pod / node', width: 'minmax(8rem, 1.4fr)', cell: (r) => <Cell text={r.pod || r.node} /> },
