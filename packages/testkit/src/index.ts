@@ -77,3 +77,4 @@ export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
   };
 }
 export { testPki, type TestPki } from './tls.js';
+export { Receiver, type Behaviour, type Received } from './receiver.js';

@@ -5,9 +5,8 @@ import { BatchingProducer, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import { Type } from '@sinclair/typebox';
 import { RecordCodec, sampleAlert, type Alert, type Delivery } from '@tracehound/schemas';
-import { eventually, testKafka } from '@tracehound/testkit';
 import { buildNotifier, type NotifierApp } from '../src/index.js';
-import { Receiver } from './fixtures/receiver.js';
+import { Receiver, eventually, testKafka } from '@tracehound/testkit';
 
 const SECRET = 'integration-secret-0123456789';
 

@@ -4,8 +4,7 @@ import { isRetriable } from '@tracehound/errors';
 import { sampleAlert } from '@tracehound/schemas';
 import { OUTPUT_KINDS, type Message } from '../src/outputs/index.js';
 import { statusOf } from '../src/outputs/failure.js';
-import { Receiver } from './fixtures/receiver.js';
-import { testPki } from '@tracehound/testkit';
+import { Receiver, testPki } from '@tracehound/testkit';
 import { startSmtp } from './fixtures/smtp.js';
 
 const message = (over: Partial<Message> = {}): Message => {

@@ -87,7 +87,9 @@ export class NotificationService {
     return rows.map((r) => ({ version: Number(r.version), time: new Date(`${r.t.replace(' ', 'T')}Z`).toISOString(), actor: r.actor, action: r.action, deleted: Boolean(r.deleted), route: r.route ? JSON.parse(r.route) as RouteDocJson : null }));
   }
 
-  private async write(p: Principal, action: string, id: string, doc: RouteDocJson | null): Promise<RouteDocJson> {
+  private async write(p: Principal, action: string, id: string, doc: RouteDocJson): Promise<RouteDocJson>;
+  private async write(p: Principal, action: string, id: string, doc: null): Promise<null>;
+  private async write(p: Principal, action: string, id: string, doc: RouteDocJson | null): Promise<RouteDocJson | null> {
     const [h] = await selectRows<{ v: number }>(this.ch, `SELECT max(version) AS v FROM ${this.history} WHERE route_id = {id:String}`, { id }, this.limits);
     const version = Math.max(Number(h?.v ?? 0), this.store.docs.get(id)?.version ?? 0) + 1;
     const next = doc ? { ...doc, version } : null;
@@ -104,7 +106,7 @@ export class NotificationService {
     this.store.apply(id, value, 'api');
     const shown = next ? redactRoute(next) : null;
     await insertRows(this.ch, this.database, NOTIFICATION_ROUTE_HISTORY, [{ route_id: id, version, ts: msToClickHouse(Date.now()), actor: p.username, action, deleted: next === null, route: shown ? JSON.stringify(shown) : '' }]);
-    return shown ?? redactRoute(this.store.docs.get(id) ?? ({ id } as RouteDocJson));
+    return shown;
   }
 
   /**
