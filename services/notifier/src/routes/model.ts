@@ -42,7 +42,7 @@ export const RouteDoc = Type.Object({
   }, { additionalProperties: false })),
   timeout_ms: Type.Optional(Ms(100, 120_000, 'one attempt may take this long')),
   max_backlog: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'alerts that may wait for this route; more are dropped and counted (default 10000)' })),
-}, { additionalProperties: false, $id: 'NotificationRoute' });
+}, { additionalProperties: false });
 
 export type RouteDocJson = Static<typeof RouteDoc>;
 
