@@ -2,6 +2,7 @@ import { agent } from './agent.js';
 import { api } from './api.js';
 import { detector } from './detector.js';
 import { enricher } from './enricher.js';
+import { notifier } from './notifier.js';
 import { sink } from './sink.js';
 import type { HostedService } from './types.js';
 
@@ -15,5 +16,6 @@ export const HOSTED: HostedService[] = [
   sink,
   detector,
   enricher,
+  notifier,
   agent,
 ];
