@@ -49,6 +49,7 @@ t.test('up on a fresh data dir → simulate → every alert and its events throu
     TRACEHOUND_ENRICHER_GROUP: `${prefix}.enricher`,
     TRACEHOUND_DETECTOR_GROUP_ID: `${prefix}.detector`,
     TRACEHOUND_SINK_GROUP_ID: `${prefix}.sink`,
+    TRACEHOUND_NOTIFIER_GROUP_ID: `${prefix}.notifier`,
     TRACEHOUND_SINK_MAX_WAIT_MS: '200',
     TRACEHOUND_API_PORT: '0',
     TRACEHOUND_AGENT_HTTP_PORT: '0',
@@ -58,7 +59,7 @@ t.test('up on a fresh data dir → simulate → every alert and its events throu
   let admin: { user: string; password: string } | undefined;
   let platform: Platform | undefined = await startPlatform(cfg, { logger: silentLogger(), onFirstAdmin: (user, password) => (admin = { user, password }) });
   t.teardown(() => platform?.close());
-  t.same(platform.services.map((s) => `${s.name}:${s.state}`), ['api:running', 'sink:running', 'detector:running', 'enricher:running', 'agent:running']);
+  t.same(platform.services.map((s) => `${s.name}:${s.state}`), ['api:running', 'sink:running', 'detector:running', 'enricher:running', 'notifier:running', 'agent:running']);
   t.ok(admin, 'the first admin is created with a generated password');
 
   const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${prefix}-simulate`, logger: silentLogger() });
