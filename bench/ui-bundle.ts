@@ -58,7 +58,7 @@ async function firstView(page: Page, url: string, ready: () => Promise<unknown>)
 const login = await firstView(await (await browser.newContext()).newPage(), `${base}/ui/`, async () => undefined);
 const { token } = await api.auth.login('bench-admin', 'benchmark password 1');
 const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-await ctx.addInitScript((t) => sessionStorage.setItem('tracehound.session', t), token);
+await ctx.addInitScript(`sessionStorage.setItem('tracehound.session', ${JSON.stringify(token)})`);
 const dashPage = await ctx.newPage();
 const dash = await firstView(dashPage, `${base}/ui/dashboard`, () => dashPage.getByText(/No events stored/).waitFor());
 

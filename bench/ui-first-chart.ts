@@ -49,7 +49,7 @@ const medians: Record<string, number> = {};
 for (const [caller, user] of [['admin', 'bench-admin'], ['viewer (3 ns)', 'bench-viewer']] as const) {
   const { token } = await api.auth.login(user, password);
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await ctx.addInitScript((t) => sessionStorage.setItem('tracehound.session', t), token);
+  await ctx.addInitScript(`sessionStorage.setItem('tracehound.session', ${JSON.stringify(token)})`);
   const page = await ctx.newPage();
   for (const [name, query] of cases) {
     const first: number[] = [];
@@ -59,9 +59,9 @@ for (const [caller, user] of [['admin', 'bench-admin'], ['viewer (3 ns)', 'bench
       await page.goto(`${base}/ui/dashboard?${query}`);
       await page.locator('[data-testid=events-chart][data-rendered=true], [data-testid=events-total]').first().waitFor({ timeout: 120_000 }).catch(() => undefined);
       // An empty range shows "No events" instead of a chart: the first panel answered.
-      await page.waitForFunction(() => document.querySelector('[data-testid=events-chart][data-rendered=true]') || /No events stored/.test(document.body.innerText), undefined, { timeout: 120_000 });
+      await page.waitForFunction("document.querySelector('[data-testid=events-chart][data-rendered=true]') || /No events stored/.test(document.body.innerText)", undefined, { timeout: 120_000 });
       const tFirst = Date.now() - t0;
-      await page.waitForFunction(() => !document.querySelector('.state-loading') && document.querySelector('[data-testid=pipeline] table, [data-testid=pipeline] .muted'), undefined, { timeout: 120_000 });
+      await page.waitForFunction("!document.querySelector('.state-loading') && document.querySelector('[data-testid=pipeline] table, [data-testid=pipeline] .muted')", undefined, { timeout: 120_000 });
       const tAll = Date.now() - t0;
       if (i > 0) {
         first.push(tFirst);

@@ -89,7 +89,7 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     t.match(await page.getByTestId('event-path').textContent(), /show all 4,1\d\d characters of the path/);
     await args.getByRole('button').click();
     t.match(await args.textContent(), /x{10000}/, 'the whole argv on request');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     t.ok(overflow <= 0, `no horizontal overflow (${overflow} px)`);
     await s.shot(page, 'event-huge');
   });
@@ -99,7 +99,7 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     await page.getByTestId('events-count').filter({ hasText: /1,000 events loaded/ }).waitFor();
     const body = page.getByTestId('vtable-body');
     for (let i = 0; i < 6; i++) {
-      await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await body.evaluate('(el) => el.scrollTo(0, el.scrollHeight)');
       await page.waitForTimeout(400);
     }
     await page.getByTestId('events-count').filter({ hasText: /[3-9],000 events loaded|\d\d,000 events loaded/ }).waitFor({ timeout: 30_000 });
@@ -147,7 +147,7 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     await page.goto(`${s.base}/ui/rules?rule=ui-curl`);
     const editor = page.getByTestId('rule-editor');
     await editor.locator('.cm-content').waitFor();
-    const doc = JSON.parse(await editor.locator('.cm-content').evaluate((el) => (el as HTMLElement).innerText));
+    const doc = JSON.parse(await editor.locator('.cm-content').innerText());
     t.equal(doc.id, 'ui-curl');
     const bad = { ...doc, condition: { all: [{ fact: 'kind', operator: 'equalz', value: 'process_exec' }, doc.condition.all[1]] } };
     const setText = async (v: unknown) => {

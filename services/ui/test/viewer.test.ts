@@ -74,8 +74,8 @@ t.test('a namespace-scoped viewer sees only their namespace and no controls they
   await t.test('a revoked session returns to the login form with a reason', async (t) => {
     await page.goto(`${s.base}/ui/dashboard`);
     await page.getByTestId('events-total').waitFor();
-    const token = await page.evaluate(() => sessionStorage.getItem('tracehound.session'));
-    t.equal((await s.call('POST', '/auth/logout', {}, token!)).status, 200, 'session ended behind the page');
+    const token = String(await page.evaluate("sessionStorage.getItem('tracehound.session')"));
+    t.equal((await s.call('POST', '/auth/logout', {}, token)).status, 200, 'session ended behind the page');
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByText(/session has expired or was revoked/).waitFor();
     t.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 1);
