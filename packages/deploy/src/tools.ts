@@ -14,6 +14,8 @@ const INSTALL = 'packages/deploy/tools/install.sh (run by scripts/setup.sh)';
 export const TOOLS = {
   kustomize: `${TOOLS_DIR}/bin/kustomize`,
   hadolint: `${TOOLS_DIR}/hadolint/bin/hadolint`,
+  /** A Python with examples/siem-consumer-python/requirements.txt installed. */
+  'siem-python': `${TOOLS_DIR}/siem-python/bin/python`,
 } as const;
 
 /** A tool's path, or a clear error naming what installs it. */

