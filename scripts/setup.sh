@@ -37,7 +37,8 @@ if [ ! -f $ui/dist/index.html ] || [ -n "$(find $ui/src $ui/index.html $ui/vite.
   npm run build -w $ui
 fi
 
-# The deployment checks' tools (kustomize, the Docker Compose plugin, hadolint), each only when missing.
+# The deployment checks' tools (kustomize, the Docker Compose plugin, hadolint, the Python SIEM
+# example's packages), each only when missing.
 packages/deploy/tools/install.sh
 
 # The agent's kernel programs and loader: bpf/build.sh installs clang, libbpf-dev, bpftool … when
