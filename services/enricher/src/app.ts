@@ -57,6 +57,7 @@ export function createEnricher(cfg: EnricherSettings, deps: EnricherDeps): Enric
     lookup: {
       byContainerId: (id) => cache.pods.byContainerId(id),
       byPodUid: (uid) => cache.pods.byPodUid(uid),
+      byPodName: (namespace, name) => cache.pods.byPodName(namespace, name),
     },
   });
   const kafka = new EnricherKafka({

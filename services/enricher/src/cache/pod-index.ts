@@ -137,6 +137,21 @@ export class PodIndex {
     return entry ? { block: entry.podBlock, containerKnown: false, deleted: entry.deletedAt !== null } : undefined;
   }
 
+  /**
+   * A pod by namespace and name (a live one before a deleted one of the same name), for API server
+   * audit events, which name the pod they act on but not its uid. A scan: such events are rare
+   * (exec, attach, port-forward), and a second index would cost memory on every pod.
+   */
+  byPodName(namespace: string, name: string): Resolved | undefined {
+    let found: PodEntry | undefined;
+    for (const e of this.byUid.values()) {
+      if (e.namespace !== namespace || e.podBlock.pod !== name) continue;
+      if (e.deletedAt === null) return { block: e.podBlock, containerKnown: false, deleted: false };
+      if (!found || e.deletedAt > found.deletedAt!) found = e;
+    }
+    return found ? { block: found.podBlock, containerKnown: false, deleted: true } : undefined;
+  }
+
   /** A pod's pod-level block and state, for tests and diagnostics. */
   get(uid: string): { block: K8s; deleted: boolean } | undefined {
     const e = this.byUid.get(uid);

@@ -6,6 +6,8 @@ import { parseCgroupPath } from '../cgroup.js';
 export interface Lookup {
   byContainerId(id: string): Resolved | undefined;
   byPodUid(uid: string): Resolved | undefined;
+  /** For API server audit events about a pod (exec, attach, …): the pod they name. */
+  byPodName?(namespace: string, name: string): Resolved | undefined;
 }
 
 /** Where an event comes from, worked out once per event. */
@@ -81,7 +83,14 @@ export class Resolver {
    * `final` means no more waiting: the pod alone, or nothing, is what there is.
    */
   resolve(event: Event, t: Target, rawKey: string | null, final: boolean): Enriched | undefined {
-    if (t.type === 'host') return this.out(event, event.node, 'host', this.hostBlock(event.node));
+    if (t.type === 'host') {
+      // An audit event about a pod gets that pod's context and key, so it meets the pod's kernel
+      // events in one partition (sequence rules: kubectl exec, then a shell in the pod).
+      const a = event.kind === 'k8s_audit' && event.audit?.resource === 'pods' && event.audit.namespace && event.audit.name ? event.audit : null;
+      const pod = a ? this.lookup.byPodName?.(a.namespace!, a.name!) : undefined;
+      if (pod) return this.out(event, pod.block.pod_uid!, 'resolved', pod.block);
+      return this.out(event, event.node, 'host', this.hostBlock(event.node));
+    }
     const byContainer = t.containerId ? this.lookup.byContainerId(t.containerId) : undefined;
     if (byContainer) return this.out(event, byContainer.block.pod_uid!, 'resolved', byContainer.block);
     const uid = uidOf(t);
