@@ -192,6 +192,21 @@ function byModule(profile: { nodes: Array<{ callFrame: { url: string; functionNa
 const PODS_FILE = join(mkdtempSync(join(tmpdir(), 'th-bench-pods-')), 'pods.json');
 const pods = makePods(PODS);
 
+/** Committed offsets of each stage's group against its input topic's end: where the backlog sits. */
+async function stageLag(kafka: ReturnType<typeof createKafka>, prefix: string): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const end = async (id: 'eventsRaw' | 'eventsEnriched') => (await admin.fetchTopicOffsets(topicName(prefix, id))).reduce((a, p) => a + Number(p.high), 0);
+    const done = async (group: string, id: 'eventsRaw' | 'eventsEnriched') =>
+      (await admin.fetchOffsets({ groupId: group, topics: [topicName(prefix, id)] }))[0]!.partitions.reduce((a, p) => a + Math.max(0, Number(p.offset)), 0);
+    const [raw, enriched] = [await end('eventsRaw'), await end('eventsEnriched')];
+    return `raw ${raw}, enricher committed ${await done(`${prefix}.enricher`, 'eventsRaw')}; enriched ${enriched}, detector committed ${await done(`${prefix}.detector`, 'eventsEnriched')}, sink committed ${await done(`${prefix}.sink`, 'eventsEnriched')}`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function child(prefix: string, run: string, rate: number, seconds: number, topic: 'eventsRaw' | 'deadLetter') {
   writeFileSync(PODS_FILE, JSON.stringify(pods));
   const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic, PODS_FILE], { execArgv: ['--import', 'tsx'] });
@@ -258,23 +273,28 @@ async function pipeline(rate: number, seconds: number) {
   const producer = child(prefix, run, rate, seconds, 'eventsRaw');
   const sample = sampler({ producer: producer.pid, 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 });
   const t0 = Date.now();
+  const progress = setInterval(() => void stageLag(kafka, prefix).then((l) => console.error(`  [${Math.round((Date.now() - t0) / 1000)} s] ${l}`), () => undefined), 10_000);
   const { sent, ms } = await producer.done;
-  const usage = sample.stop();
+  const lagAtEnd = await stageLag(kafka, prefix);
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
 
-  // Drain: every produced event stored once.
+  // Drain: every produced event stored once; given up only when nothing new is stored for a minute.
   let stored = 0;
   let unique = 0;
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
+  let lastProgress = Date.now();
+  while (Date.now() - lastProgress < 60_000) {
     const [r] = await query<{ n: string; u: string }>(`SELECT count() AS n, uniqExact(id) AS u FROM ${db}.events WHERE startsWith(id, {p:String})`, { p: `${run}-` });
+    if (Number(r!.u) > unique) lastProgress = Date.now();
     stored = Number(r!.n);
     unique = Number(r!.u);
     if (unique >= sent) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   const allStoredMs = Date.now() - t0;
+  clearInterval(progress);
+  // CPU and RSS cover producing and draining: the work of storing every event.
+  const usage = sample.stop();
   await new Promise((r) => setTimeout(r, 2_000));
   polling = false;
   await poller;
@@ -285,7 +305,7 @@ async function pipeline(rate: number, seconds: number) {
   await alerts.close();
   await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
+  return { lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -296,10 +316,11 @@ for (const rate of rates) {
   const r = await pipeline(rate, seconds);
   console.log(`\n## offered ${fmt(rate)} events/s for ${seconds} s (load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log(`produced ${fmt(r.sent)} events at ${fmt(r.produced)} events/s; all stored after ${fmt(r.drainS, 1)} s more: ${fmt(r.storedRate)} events/s end to end`);
-  console.log(`loss: ${fmt(r.sent - r.unique)} events missing, ${fmt(r.stored - r.unique)} stored twice`);
+  console.log(`when the producer stopped: ${r.lagAtEnd}`);
+  console.log(`stored ${fmt(r.unique)} of ${fmt(r.sent)}${r.unique < r.sent ? ' (the rest still in the pipeline when storage stopped progressing for 60 s)' : ''}; ${fmt(r.stored - r.unique)} stored twice`);
   console.log(`event→alert   (${r.alertLat.length}/${r.markers} markers): p50 ${fmt(percentile(r.alertLat, 50))} ms, p99 ${fmt(percentile(r.alertLat, 99))} ms`);
   console.log(`event→queryable (${r.queryLat.length}/${r.markers}; polled every 250 ms): p50 ${fmt(percentile(r.queryLat, 50))} ms, p99 ${fmt(percentile(r.queryLat, 99))} ms`);
-  console.log('CPU while producing (% of one core):');
+  console.log(`CPU from the first event until all were stored (% of one core; platform CPU per event: ${fmt(r.usage.cpu.filter(([k]) => k.startsWith('platform')).reduce((a, [, v]) => a + v, 0) * 1e4 * (r.drainS + r.sent / r.produced) / r.unique, 0)} µs):`);
   for (const [k, v] of r.usage.cpu) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
