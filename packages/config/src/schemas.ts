@@ -1,5 +1,8 @@
 import { Type } from '@sinclair/typebox';
 
+// docs/configuration.md is generated from this file: run `npm run gen:config-doc` after a change
+// (packages/deploy/test/config-doc.test.ts fails while it is stale).
+
 /**
  * Configuration pieces shared by every Tracehound process. Services compose these with
  * Type.Composite and their own fields; this is the one place each variable is defined.
