@@ -1,9 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- audit and response bodies are asserted with t.match */
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { Detection, RuleStore, defaultRuleRecords } from '@tracehound/detector';
-import { topicName } from '@tracehound/kafka';
-import { RecordCodec, type Event } from '@tracehound/schemas';
+import { Type } from '@sinclair/typebox';
+import { CommonConfig, DetectorConfig, loadConfig } from '@tracehound/config';
+import { Detection, RuleStore, buildDetector, defaultRuleRecords } from '@tracehound/detector';
+import { EnricherServiceConfig, createEnricher } from '@tracehound/enricher';
+import { topicName, valueSubject } from '@tracehound/kafka';
+import { loadKubeconfig, setPodRunning } from '@tracehound/kube';
+import { silentLogger } from '@tracehound/logging';
+import { RecordCodec, sampleEvent, sampleProcess, type Alert, type Event } from '@tracehound/schemas';
 import { request } from 'node:https';
 import { eventually, testKafka, testPki } from '@tracehound/testkit';
 import { startAuditKube } from './fixtures/audit-kube.js';
@@ -15,7 +20,7 @@ const PKI = testPki(['kube-apiserver-audit', 'someone-else']);
 const HTTPS = { key: PKI.server.key, cert: PKI.server.cert, ca: PKI.ca };
 
 t.test('Kubernetes audit webhook: a real kube-apiserver posts its audit events, the default rules fire on them', async (t) => {
-  const tk = await testKafka('k8saudit', ['eventsRaw', 'rules', 'alerts', 'notifyRoutes', 'deadLetter']);
+  const tk = await testKafka('k8saudit', ['eventsRaw', 'eventsEnriched', 'rules', 'alerts', 'notifyRoutes', 'deadLetter']);
   const { api, get } = await testApi(t, {
     kafka: { kafka: tk.kafka, registryUrl: tk.registryUrl, topicPrefix: tk.prefix },
     k8sAudit: { tokens: [TOKEN], clientNames: [], node: 'test-cluster', bodyLimit: LIMIT },
@@ -27,11 +32,11 @@ t.test('Kubernetes audit webhook: a real kube-apiserver posts its audit events, 
 
   // What reached events.raw.
   const events: Event[] = [];
-  const codec = new RecordCodec(tk.registry, 'tracehound.Event');
+  const rawCodec = new RecordCodec(tk.registry, 'tracehound.Event');
   const consumer = tk.kafka.consumer({ groupId: `${tk.prefix}-reader` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topicName(tk.prefix, 'eventsRaw')], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void events.push(await codec.decode(message.value!)) });
+  await consumer.run({ eachMessage: async ({ message }) => void events.push(await rawCodec.decode(message.value!)) });
   t.teardown(() => consumer.disconnect());
 
   const kube = await startAuditKube(url, TOKEN, PKI.ca);
@@ -92,6 +97,45 @@ t.test('Kubernetes audit webhook: a real kube-apiserver posts its audit events, 
 
   const metrics = (await get('/metrics', '')).body as string;
   t.match(metrics, /tracehound_api_k8s_audit_events_total\{outcome="published"\} \d+/);
+
+  await t.test('both worlds: the exec from the audit log, then a shell in that pod from the kernel, through enricher and detector', async (t) => {
+    const cid = randomBytes(32).toString('hex');
+    const running = await setPodRunning(loadKubeconfig(kube.kubeconfig), ns, 'priv', { containers: [{ name: 'c', id: cid }] });
+    const uid = running.metadata!.uid!;
+    const env = { ...process.env, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_TOPIC_PARTITIONS: '3', TRACEHOUND_LOG_LEVEL: 'silent' };
+    const enricher = createEnricher(loadConfig(EnricherServiceConfig, { ...env, TRACEHOUND_KUBECONFIG: kube.kubeconfig, TRACEHOUND_ENRICHER_GROUP: `${tk.prefix}.enricher` }), { logger: silentLogger(), kafka: tk.kafka });
+    await enricher.start();
+    t.teardown(() => enricher.close());
+    const detector = buildDetector(loadConfig(Type.Composite([CommonConfig, DetectorConfig]), { ...env, TRACEHOUND_DETECTOR_GROUP_ID: `${tk.prefix}.detector` }), { kafka: tk.kafka, logger: silentLogger() });
+    await detector.start();
+    t.teardown(() => detector.close());
+    const alerts: Alert[] = [];
+    const alertCodec = new RecordCodec(tk.registry, 'tracehound.Alert');
+    const reader = tk.kafka.consumer({ groupId: `${tk.prefix}-alerts-reader` });
+    await reader.connect();
+    await reader.subscribe({ topics: [topicName(tk.prefix, 'alerts')], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void alerts.push(await alertCodec.decode(message.value!)) });
+    t.teardown(() => reader.disconnect());
+
+    const execAlert = await eventually(() => alerts.find((a) => a.rule.id === 'k8s-audit-pod-exec'), 60_000, 'the exec alert');
+    await new Promise((r) => setTimeout(r, 1_000));
+    t.equal(alerts.filter((a) => a.rule.id === 'k8s-audit-pod-exec').length, 1, 'one alert for the exec, though it is audited at start and at end');
+    t.match(execAlert.event.k8s, { namespace: ns, pod: 'priv', pod_uid: uid, privileged: true }, 'the enricher gave the audit event its pod');
+    // The kernel side: a shell in that container, as the agent reports it, a moment after the exec.
+    const codec = new RecordCodec(tk.registry, 'tracehound.Event');
+    await codec.register(valueSubject(topicName(tk.prefix, 'eventsRaw')));
+    const shell = sampleEvent('process_exec', {
+      id: `shell-${cid.slice(0, 8)}`, node: 'node-1', ts: execAlert.event.ts + 2_000_000_000n,
+      process: sampleProcess({ container_id: cid, cgroup_path: `/kubepods.slice/kubepods-pod${uid.replace(/-/g, '_')}.slice/cri-containerd-${cid}.scope` }),
+    });
+    const producer = tk.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: topicName(tk.prefix, 'eventsRaw'), messages: [{ key: `node-1/${cid}`, value: codec.encode(shell) }] });
+    await producer.disconnect();
+    const seq = await eventually(() => alerts.find((a) => a.rule.id === 'k8s-exec-then-shell-or-sensitive-read'), 60_000, 'the sequence alert');
+    t.match(seq, { severity: 'high', stateful: { type: 'sequence', count: 2 }, event: { id: shell.id, k8s: { pod_uid: uid } } });
+    t.ok(seq.stateful!.event_ids[0]!.startsWith(`k8s-audit-${execAlert.event.audit!.audit_id}-`), 'the chain starts at the audited exec');
+  });
 });
 
 t.test('Kubernetes audit webhook: bad input gets clear answers and is counted', async (t) => {
