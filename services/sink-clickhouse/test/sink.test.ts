@@ -4,8 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@tracehound/logging';
 import { sampleAlert, type Event } from '@tracehound/schemas';
 import { eventually, recordProducer, testKafka, type TestKafka } from '@tracehound/testkit';
+import type { TopicId } from '@tracehound/kafka';
 import { buildSink } from '../src/app.js';
+import { SINK_TABLES } from '../src/tables.js';
 import { RETENTION, count, embeddedClickHouse, embeddedClickHouseAt, freshEvents, scratchDir, switchableClickHouse } from './helpers.js';
+
+/** Every topic the sink reads, and its dead letters. */
+const SINK_TOPICS: TopicId[] = [...SINK_TABLES.map((x) => x.topic), 'deadLetter'];
 
 async function producerFor(tk: TestKafka) {
   const p = await recordProducer(tk);
@@ -29,7 +34,7 @@ const sinkOptions = (tk: TestKafka, group: string) => ({
 });
 
 t.test('N events and M alerts produced → exactly N + M rows (integration, real Kafka and chDB)', async (t) => {
-  const tk = await testKafka('sink-basic', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const tk = await testKafka('sink-basic', SINK_TOPICS);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
   const ch = embeddedClickHouse(t);
@@ -46,7 +51,7 @@ t.test('N events and M alerts produced → exactly N + M rows (integration, real
 });
 
 t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event exactly once', async (t) => {
-  const tk = await testKafka('sink-kill', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const tk = await testKafka('sink-kill', SINK_TOPICS);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
   const dataDir = scratchDir();
@@ -79,7 +84,7 @@ t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event ex
 });
 
 t.test('ClickHouse closed mid-stream and reopened: consumption pauses, resumes, nothing lost or doubled', async (t) => {
-  const tk = await testKafka('sink-engine', ['eventsEnriched', 'alerts', 'deadLetter']);
+  const tk = await testKafka('sink-engine', SINK_TOPICS);
   const p = await producerFor(tk);
   t.teardown(() => p.producer.disconnect());
   const ch = switchableClickHouse(t);
