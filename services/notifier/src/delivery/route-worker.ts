@@ -59,6 +59,8 @@ export class RouteWorker {
   private readonly ready: Item[][] = [];
   private backlog = 0;
   private running: Promise<void> | undefined;
+  /** Delivery-log writes, in order, behind the deliveries. */
+  private logged: Promise<void> = Promise.resolve();
   private readonly stop = new AbortController();
   private tokens: number;
   private refilledAt = Date.now();
@@ -131,6 +133,7 @@ export class RouteWorker {
     for (const g of this.groups.values()) clearTimeout(g.timer);
     this.groups.clear();
     await this.running?.catch(() => undefined);
+    await this.logged;
     this.sender.close?.();
     backlogGauge.remove({ route: this.route.id });
     failingGauge.remove({ route: this.route.id });
@@ -223,8 +226,13 @@ export class RouteWorker {
       backlogGauge.set({ route: this.route.id }, this.backlog);
     }
     this.status[outcome] += items.length;
-    // Not recorded (stopping while Kafka is away): the alerts stay uncommitted and are read again.
-    if (await this.record(items, outcome, attempt, error, statusCode, ms, id ?? this.messageOf(items).id)) this.hooks.done(items, outcome);
+    // The next message need not wait for the log: results are written in order behind it, and an
+    // alert counts as done (its offset may be committed) only once its result is in the log. Not
+    // recorded (stopping while Kafka is away): the alerts stay uncommitted and are read again.
+    const messageId = id ?? this.messageOf(items).id;
+    this.logged = this.logged.then(async () => {
+      if (await this.record(items, outcome, attempt, error, statusCode, ms, messageId)) this.hooks.done(items, outcome);
+    });
   }
 
   private async record(items: Item[], outcome: DeliveryOutcome, attempt: number, error: string | null, statusCode: number | undefined, ms: number, id: string): Promise<boolean> {
