@@ -106,7 +106,8 @@ async function produce(prefix: string, run: string, rate: number, seconds: numbe
   await Promise.all(pending);
   const ms = Date.now() - start;
   await producer.disconnect();
-  process.send!({ sent, ms });
+  const cpu = process.cpuUsage();
+  process.send!({ sent, ms, cpuMs: (cpu.user + cpu.system) / 1000 });
 }
 
 if (process.argv[2] === 'produce') {
@@ -210,8 +211,8 @@ async function stageLag(kafka: ReturnType<typeof createKafka>, prefix: string): 
 function child(prefix: string, run: string, rate: number, seconds: number, topic: 'eventsRaw' | 'deadLetter') {
   writeFileSync(PODS_FILE, JSON.stringify(pods));
   const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic, PODS_FILE], { execArgv: ['--import', 'tsx'] });
-  const done = new Promise<{ sent: number; ms: number }>((res, rej) => {
-    c.once('message', (m) => res(m as { sent: number; ms: number }));
+  const done = new Promise<{ sent: number; ms: number; cpuMs: number }>((res, rej) => {
+    c.once('message', (m) => res(m as { sent: number; ms: number; cpuMs: number }));
     c.once('exit', (code) => code !== 0 && rej(new Error(`producer exited ${code}`)));
   });
   return { pid: c.pid!, done };
@@ -271,10 +272,10 @@ async function pipeline(rate: number, seconds: number) {
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
   const producer = child(prefix, run, rate, seconds, 'eventsRaw');
-  const sample = sampler({ producer: producer.pid, 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 });
+  const sample = sampler({ 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 });
   const t0 = Date.now();
   const progress = setInterval(() => void stageLag(kafka, prefix).then((l) => console.error(`  [${Math.round((Date.now() - t0) / 1000)} s] ${l}`), () => undefined), 10_000);
-  const { sent, ms } = await producer.done;
+  const { sent, ms, cpuMs } = await producer.done;
   const lagAtEnd = await stageLag(kafka, prefix);
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
@@ -305,7 +306,7 @@ async function pipeline(rate: number, seconds: number) {
   await alerts.close();
   await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
+  return { producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -322,6 +323,9 @@ for (const rate of rates) {
   console.log(`event→queryable (${r.queryLat.length}/${r.markers}; polled every 250 ms): p50 ${fmt(percentile(r.queryLat, 50))} ms, p99 ${fmt(percentile(r.queryLat, 99))} ms`);
   console.log(`CPU from the first event until all were stored (% of one core; platform CPU per event: ${fmt(r.usage.cpu.filter(([k]) => k.startsWith('platform')).reduce((a, [, v]) => a + v, 0) * 1e4 * (r.drainS + r.sent / r.produced) / r.unique, 0)} µs):`);
   for (const [k, v] of r.usage.cpu) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  const mainUs = (r.usage.cpu.find(([k]) => k === 'platform: main JS thread')![1] * 1e4 * (r.drainS + r.sent / r.produced)) / r.unique;
+  console.log(`  ${'producer (while producing)'.padEnd(40)} ${fmt(r.producerCpu, 1)} %`);
+  console.log(`main JS thread: ${fmt(mainUs)} µs per event, so at most ${fmt(1e6 / mainUs)} events/s with a whole core to itself`);
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
   console.log('peak RSS:');

@@ -1,3 +1,4 @@
 export { buildSink, type Sink, type SinkOptions } from './app.js';
 export { SINK_TABLES, type SinkTable } from './tables.js';
 export { SinkWriter } from './writer.js';
+export { sinkOptions } from './options.js';

@@ -6,6 +6,7 @@ import { enableDefaultMetrics } from '@tracehound/metrics';
 import { runMain, startOpsServer } from '@tracehound/service';
 import { Type } from '@sinclair/typebox';
 import { buildSink } from './app.js';
+import { sinkOptions } from './options.js';
 
 export const SinkProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, SinkConfig]);
 
@@ -20,19 +21,7 @@ export async function main(): Promise<void> {
     const kafkaOptions = { brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: `${cfg.TRACEHOUND_KAFKA_CLIENT_ID}-sink`, logger };
     await waitForKafka(kafkaOptions);
     const clickhouse = createClickHouse(storage.client);
-    const sink = buildSink({
-      kafka: createKafka(kafkaOptions),
-      clickhouse,
-      ddl: storage.ddl,
-      registryUrl: cfg.TRACEHOUND_REGISTRY_URL,
-      topicPrefix: cfg.TRACEHOUND_TOPIC_PREFIX,
-      groupId: cfg.TRACEHOUND_SINK_GROUP_ID,
-      logger,
-      batchRows: cfg.TRACEHOUND_SINK_BATCH_ROWS,
-      batchBytes: cfg.TRACEHOUND_SINK_BATCH_BYTES,
-      maxWaitMs: cfg.TRACEHOUND_SINK_MAX_WAIT_MS,
-      provision: { partitions: cfg.TRACEHOUND_TOPIC_PARTITIONS, replication: cfg.TRACEHOUND_TOPIC_REPLICATION },
-    });
+    const sink = buildSink(sinkOptions(cfg, { kafka: createKafka(kafkaOptions), clickhouse, ddl: storage.ddl, logger }));
     await sink.start();
     const ops = await startOpsServer({ host: cfg.TRACEHOUND_SINK_HTTP_HOST, port: cfg.TRACEHOUND_SINK_HTTP_PORT, ready: sink.ready, details: sink.details });
     return {

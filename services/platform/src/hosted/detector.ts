@@ -1,16 +1,11 @@
 import { buildDetector } from '@tracehound/detector';
+import { startedOrClosed } from './types.js';
 import type { HostedService } from './types.js';
 
 export const detector: HostedService = {
   name: 'detector',
   async start({ cfg, logger }) {
-    const app = buildDetector(cfg, { logger });
-    try {
-      await app.start();
-    } catch (err) {
-      await app.close().catch(() => undefined);
-      throw err;
-    }
+    const app = await startedOrClosed(buildDetector(cfg, { logger }));
     return { ready: app.ready, details: () => ({ rules: app.store.set.rules.length, rule_errors: app.ruleErrors().length }), close: () => app.close() };
   },
 };

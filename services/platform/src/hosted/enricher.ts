@@ -1,5 +1,6 @@
 import { createEnricher } from '@tracehound/enricher';
 import { noCluster } from '../no-cluster.js';
+import { startedOrClosed } from './types.js';
 import type { HostedService } from './types.js';
 
 export const enricher: HostedService = {
@@ -11,12 +12,7 @@ export const enricher: HostedService = {
     const app = offline
       ? createEnricher({ ...cfg, TRACEHOUND_ENRICHER_HOLD_MS: 0 }, { logger, kube: noCluster() })
       : createEnricher(cfg, { logger });
-    try {
-      await app.start();
-    } catch (err) {
-      await app.close().catch(() => undefined);
-      throw err;
-    }
+    await startedOrClosed(app);
     return { ready: app.ready, details: () => ({ ...app.details(), cluster: offline ? 'none' : cfg.TRACEHOUND_KUBECONFIG }), close: () => app.close() };
   },
 };

@@ -34,3 +34,14 @@ export interface HostedService {
   name: string;
   start(ctx: HostContext): Promise<Running | Skipped>;
 }
+
+/** Starts an app; if the start fails, closes whatever part of it did start, then rethrows. */
+export async function startedOrClosed<A extends { start(): Promise<void>; close(): Promise<void> }>(app: A): Promise<A> {
+  try {
+    await app.start();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+  return app;
+}
