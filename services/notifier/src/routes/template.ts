@@ -1,3 +1,4 @@
+import type avro from 'avsc';
 import { avroType, type Alert } from '@tracehound/schemas';
 
 /**
@@ -16,14 +17,6 @@ export interface RenderContext {
 }
 export type Render = (ctx: RenderContext) => string;
 
-interface AvscType {
-  typeName: string;
-  types?: AvscType[];
-  getFields?: () => Array<{ name: string; type: AvscType }>;
-  getItemsType?: () => AvscType;
-  getValuesType?: () => AvscType;
-}
-
 const STEP = /^([A-Za-z_][A-Za-z0-9_]*)|^\[(\d{1,4})\]|^\['([^']{1,256})'\]|^\.([A-Za-z_][A-Za-z0-9_]*)/;
 
 /** Parses `event.k8s.pod_labels['app']` into steps and checks them against the Alert schema. */
@@ -36,17 +29,17 @@ function fieldPath(name: string): { steps: Array<string | number> } | { error: s
     steps.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
     rest = rest.slice(m[0].length);
   }
-  let t = avroType('tracehound.Alert') as unknown as AvscType;
+  let t: avro.Type = avroType('tracehound.Alert');
   let where = 'alert';
   for (const s of steps) {
-    if (t.typeName.startsWith('union')) t = (t.types ?? []).find((x) => x.typeName !== 'null') ?? t;
+    if (t.typeName.startsWith('union')) t = (t as avro.types.UnwrappedUnionType).types.find((x) => x.typeName !== 'null') ?? t;
     if (t.typeName === 'record') {
-      const fields = t.getFields!();
+      const fields = (t as avro.types.RecordType).fields;
       const f = fields.find((x) => x.name === s);
       if (!f) return { error: `${where} has no field "${String(s)}" (known: ${fields.map((x) => x.name).join(', ')})` };
       t = f.type;
-    } else if (t.typeName === 'array' && typeof s === 'number') t = t.getItemsType!();
-    else if (t.typeName === 'map' && typeof s === 'string') t = t.getValuesType!();
+    } else if (t.typeName === 'array' && typeof s === 'number') t = (t as avro.types.ArrayType).itemsType;
+    else if (t.typeName === 'map' && typeof s === 'string') t = (t as avro.types.MapType).valuesType as avro.Type;
     else return { error: `${where} has no field "${String(s)}"` };
     where = `${where}.${String(s)}`;
   }
