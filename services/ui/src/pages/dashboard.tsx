@@ -11,12 +11,13 @@ import { formatCount, formatTime, useTimeRange, type TimeRange } from '../lib/ti
 const EVENT_SPLITS = ['kind', 'namespace', 'node'] as const;
 const ALERT_SPLITS = ['severity', 'namespace', 'rule'] as const;
 
-function useDashboardQuery<T>(key: unknown[], range: TimeRange, refresh: number, path: string, extra: Record<string, string | number> = {}) {
+function useDashboardQuery<T>(key: unknown[], range: TimeRange, refresh: number, path: string, extra: Record<string, string | number> = {}, enabled = true) {
   return useQuery({
     queryKey: [path, range.id, range.label, refresh, ...key],
     queryFn: ({ signal }) => get<T>(path, { ...range.resolve(), ...extra }, signal),
     refetchInterval: refresh || false,
     placeholderData: (prev) => prev,
+    enabled,
   });
 }
 
@@ -36,6 +37,9 @@ export default function Dashboard() {
 
   const events = useDashboardQuery<Series>([eventsBy], range, refresh, '/stats/events/timeseries', { interval: range.interval, by: eventsBy });
   const alerts = useDashboardQuery<Series>([alertsBy], range, refresh, '/stats/alerts/timeseries', { interval: range.interval, by: alertsBy });
+  // The charts first: the top lists and pipeline figures scan raw rows, and on a busy store they
+  // would otherwise queue ahead of the roll-up queries the first chart needs.
+  const chartsDone = !events.isPending && !alerts.isPending;
   const eventOption = useMemo(() => events.data && timeSeriesOption(events.data.points, { kind: 'line' }), [events.data]);
   const alertOption = useMemo(() => alerts.data && timeSeriesOption(alerts.data.points, { kind: 'bar', ...(alertsBy === 'severity' ? { colors: SEVERITY_COLORS } : {}) }), [alerts.data, alertsBy]);
 
@@ -86,19 +90,19 @@ export default function Dashboard() {
       </section>
 
       <section className="grid-4" aria-label="Top lists">
-        <TopCard title="Top pods" range={range} refresh={refresh} path="/stats/events/top-detail" by="pod" link={(k) => { const [ns, pod] = k.split('/'); return `/events?namespace=${encodeURIComponent(ns ?? '')}&pod=${encodeURIComponent(pod ?? '')}`; }} />
-        <TopCard title="Top processes" range={range} refresh={refresh} path="/stats/events/top-detail" by="process" link={(k) => `/events?comm=${encodeURIComponent(k)}`} />
-        <TopCard title="Top destinations" range={range} refresh={refresh} path="/stats/events/top-detail" by="destination" />
-        <TopCard title="Top rules" range={range} refresh={refresh} path="/stats/alerts/top" by="rule" link={(k) => `/alerts?rule=${encodeURIComponent(k)}`} />
+        <TopCard enabled={chartsDone} title="Top pods" range={range} refresh={refresh} path="/stats/events/top-detail" by="pod" link={(k) => { const [ns, pod] = k.split('/'); return `/events?namespace=${encodeURIComponent(ns ?? '')}&pod=${encodeURIComponent(pod ?? '')}`; }} />
+        <TopCard enabled={chartsDone} title="Top processes" range={range} refresh={refresh} path="/stats/events/top-detail" by="process" link={(k) => `/events?comm=${encodeURIComponent(k)}`} />
+        <TopCard enabled={chartsDone} title="Top destinations" range={range} refresh={refresh} path="/stats/events/top-detail" by="destination" />
+        <TopCard enabled={chartsDone} title="Top rules" range={range} refresh={refresh} path="/stats/alerts/top" by="rule" link={(k) => `/alerts?rule=${encodeURIComponent(k)}`} />
       </section>
 
-      <PipelinePanel range={range} refresh={refresh} />
+      <PipelinePanel enabled={chartsDone} range={range} refresh={refresh} />
     </div>
   );
 }
 
-function TopCard({ title, range, refresh, path, by, link }: { title: string; range: TimeRange; refresh: number; path: string; by: string; link?: (key: string) => string }) {
-  const q = useDashboardQuery<{ items: TopItem[] }>([by], range, refresh, path, { by, limit: 10 });
+function TopCard({ title, range, refresh, path, by, link, enabled }: { title: string; range: TimeRange; refresh: number; path: string; by: string; link?: (key: string) => string; enabled: boolean }) {
+  const q = useDashboardQuery<{ items: TopItem[] }>([by], range, refresh, path, { by, limit: 10 }, enabled);
   const id = `top-${by}`;
   return (
     <div className="card" aria-labelledby={id} data-testid={id}>
@@ -127,8 +131,8 @@ function Num({ n, bad, testId }: { n: number; bad?: boolean; testId?: string }) 
 }
 
 /** Per-stage counters, drops and lag: loss is shown, never hidden. */
-function PipelinePanel({ range, refresh }: { range: TimeRange; refresh: number }) {
-  const q = useDashboardQuery<PipelineHealth>([], range, refresh, '/pipeline/health');
+function PipelinePanel({ range, refresh, enabled }: { range: TimeRange; refresh: number; enabled: boolean }) {
+  const q = useDashboardQuery<PipelineHealth>([], range, refresh, '/pipeline/health', {}, enabled);
   return (
     <section className="card" aria-labelledby="pipeline-title" data-testid="pipeline">
       <h2 id="pipeline-title">Pipeline health</h2>
