@@ -1,12 +1,12 @@
 import t from 'tap';
 import { silentLogger } from '@tracehound/logging';
 import { sampleAlert, sampleEnrichedEvent } from '@tracehound/schemas';
-import { buildSink } from '@tracehound/sink-clickhouse';
+import { SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
 import { eventually, recordProducer, testKafka } from '@tracehound/testkit';
 import { DB, RETENTION, testApi } from './helpers.js';
 
 t.test('sink and API in one process on one ClickHouse client: produced events and alerts come back through the API (integration)', async (t) => {
-  const tk = await testKafka('api-all-in-one', ['eventsEnriched', 'alerts', 'rules', 'deadLetter']);
+  const tk = await testKafka('api-all-in-one', [...SINK_TABLES.map((x) => x.topic), 'rules', 'deadLetter']);
   const a = await testApi(t);
   const sink = buildSink({
     kafka: tk.kafka, clickhouse: a.ch, ddl: { database: DB, retention: RETENTION }, registryUrl: tk.registryUrl, topicPrefix: tk.prefix,
