@@ -1,6 +1,6 @@
-export { createClickHouse, rawInserter, UNDERLYING, type RawInsert, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
+export { createClickHouse, rawInserter, fileInserter, UNDERLYING, type RawInsert, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
 export { ident, localName, onCluster, qualified, engine, type DdlContext, type EngineKind } from './schema/ddl.js';
-export { createTable, createMaterializedView, insertColumns, modifyTtl, type Column, type TableSpec } from './schema/table.js';
+export { createTable, createMaterializedView, insertColumns, insertStructure, modifyTtl, type Column, type TableSpec } from './schema/table.js';
 export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, NOTIFICATION_DELIVERIES, NOTIFICATION_ROUTE_HISTORY, type Migration } from './migrations/index.js';
 export { migrate, migrationSql, SCHEMA_MIGRATIONS, type MigrateResult } from './migrate.js';
 export { insertRows, selectRows, runCommand, type ClickHouseLike, type InsertFormat, type InsertOptions, type QueryLimits } from './io.js';

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { rawInserter } from './client.js';
+import { fileInserter, rawInserter } from './client.js';
 import { qualified } from './schema/ddl.js';
-import { insertColumns, type TableSpec } from './schema/table.js';
+import { insertColumns, insertStructure, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
 
 /** The part of `@clickhouse/client` Tracehound uses; tests and the sink can put a proxy in front. */
@@ -13,6 +13,8 @@ export interface InsertOptions {
   /** Same token, same rows → the engine stores them once (see TableSpec.dedupWindow). Letters, digits, `._:-` only. */
   token?: string;
   format?: InsertFormat;
+  /** Embedded chDB only: through a payload file (default, faster) or chDB's raw insert of the bytes (no file). */
+  via?: 'file' | 'raw';
 }
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,256}$/;
@@ -27,12 +29,15 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   if (rows.length === 0) return 0;
   if (o.token !== undefined && !TOKEN.test(o.token)) throw new Error(`bad insert deduplication token ${JSON.stringify(o.token)}`);
   const settings = o.token ? ` SETTINGS insert_deduplication_token = '${o.token}'` : '';
-  const raw = rawInserter(client);
+  const embedded = o.via === 'raw' ? rawInserter(client) : fileInserter(client);
   const format = o.format ?? 'JSONEachRow';
   try {
-    if (raw) {
+    if (embedded) {
       const body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
-      await raw({ table: qualified({ database }, spec.name), columns: insertColumns(spec), format, body, settings: o.token ? { insert_deduplication_token: o.token } : {} });
+      await embedded({
+        table: qualified({ database }, spec.name), columns: insertColumns(spec), structure: insertStructure(spec), format, body,
+        settings: o.token ? { insert_deduplication_token: o.token } : {},
+      });
       return rows.length;
     }
     await client.insert({

@@ -1,6 +1,8 @@
 import t from 'tap';
-import { describeTarget, ensureDatabase, serverClientConfig } from '../src/index.js';
-import { session } from './helpers.js';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClickHouse, describeTarget, ensureDatabase, fileInserter, serverClientConfig } from '../src/index.js';
+import { session, sharedDataDir } from './helpers.js';
 
 t.test('embedded chDB: create, insert with bound parameters, select', async (t) => {
   const dataDir = t.testdir();
@@ -28,4 +30,32 @@ t.test('a server URL configures the HTTP client, credentials out of the URL and 
 
 t.test('a bad database name is refused before it reaches SQL', async (t) => {
   await t.rejects(ensureDatabase(session(), 'x; DROP'), { code: 'TH_ERR_CONFIG' });
+});
+
+t.test('file inserts: a binary format, settings of that insert only, the payload file removed after', async (t) => {
+  const ch = session();
+  await ensureDatabase(ch, 'th_file');
+  await ch.command({ query: "CREATE TABLE IF NOT EXISTS th_file.t (n UInt32, s LowCardinality(String)) ENGINE = MergeTree ORDER BY n SETTINGS non_replicated_deduplication_window = 10" });
+  const insert = fileInserter(ch)!;
+  // RowBinary: UInt32 little-endian, then a String as its varint length and bytes.
+  const row = (n: number, s: string) => Buffer.concat([Buffer.from(Uint32Array.of(n).buffer), Buffer.of(Buffer.byteLength(s)), Buffer.from(s)]);
+  const body = Buffer.concat([row(1, "it's"), row(2, 'b')]);
+  const r = { table: 'th_file.t', columns: ['n', 's'], structure: "n UInt32, s String", format: 'RowBinary', body, settings: { insert_deduplication_token: 'tok-1' } };
+  await insert(r);
+  await insert(r);
+  await insert({ ...r, settings: {} });
+  const rows = await (await ch.query({ query: 'SELECT n, s FROM th_file.t ORDER BY n', format: 'JSONEachRow' })).json<{ n: number; s: string }>();
+  t.same(rows, [{ n: 1, s: "it's" }, { n: 1, s: "it's" }, { n: 2, s: 'b' }, { n: 2, s: 'b' }], 'same token stored once, no token stored again');
+  const [setting] = await (await ch.query({ query: "SELECT value FROM system.settings WHERE name = 'insert_deduplication_token'", format: 'JSONEachRow' })).json<{ value: string }>();
+  t.equal(setting!.value, '', 'the token did not outlive its insert');
+  const spool = join(sharedDataDir()!, 'clickhouse-inserts');
+  t.same(readdirSync(spool), [], 'no payload file left');
+  await t.rejects(insert({ ...r, format: 'RowBinary; DROP' }), /bad identifier/);
+  await t.rejects(insert({ ...r, body: Buffer.of(1, 2) }), { message: /Code: \d+/ }, 'a bad payload is the engine\'s error');
+  t.same(readdirSync(spool), [], 'nor after a refused insert');
+  // A payload a killed process left is removed when the data dir is opened again.
+  writeFileSync(join(spool, '1-7.RowBinary'), body);
+  const again = createClickHouse({ dataDir: sharedDataDir()!, database: 'x' });
+  t.same(readdirSync(spool), [], 'stale payload removed');
+  await again.close();
 });

@@ -8,7 +8,11 @@ import { createClickHouse, migrate, type ClickHouseClient, type DdlContext } fro
 export const RETENTION = { eventsDays: 3650, alertsDays: 3650, auditDays: 3650 };
 
 let shared: ClickHouseClient | undefined;
+let sharedDir: string | undefined;
 let n = 0;
+
+/** The data dir of this file's embedded ClickHouse (after session()). */
+export const sharedDataDir = (): string | undefined => sharedDir;
 
 /**
  * One embedded ClickHouse per test file, as in production (chDB binds one data directory per
@@ -17,6 +21,7 @@ let n = 0;
 export function session(): ClickHouseClient {
   if (!shared) {
     const dir = mkdtempSync(join(tmpdir(), 'th-ch-test-'));
+    sharedDir = dir;
     shared = createClickHouse({ dataDir: dir, database: 'x' });
     const s = shared;
     t.teardown(async () => {

@@ -36,6 +36,11 @@ export function insertColumns(spec: TableSpec): string[] {
   return spec.columns.filter((c) => !c.expression).map((c) => c.name);
 }
 
+/** `name Type, …` of the columns writers send, in insertColumns order: how a payload file is read. */
+export function insertStructure(spec: TableSpec): string {
+  return spec.columns.filter((c) => !c.expression).map((c) => `${c.name} ${c.type}`).join(', ');
+}
+
 function columnDdl(c: Column): string {
   return `${ident(c.name)} ${c.type}${c.expression ? ` ${c.expression}` : ''}${c.codec ? ` CODEC(${c.codec})` : ''}`;
 }
