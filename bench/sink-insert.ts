@@ -1,23 +1,41 @@
 /**
- * Sink insert throughput into embedded ClickHouse (chDB) by format and batch size, split into
- * its stages: mapping Events to rows (JS), serializing the payload (JS), and the engine's
- * insert (parse + write parts + roll-up views + projection, deduplication token on); and the
- * engine's write path alone (INSERT … SELECT of the same rows, nothing to parse).
- * Run: npx tsx bench/sink-insert.ts [rowsPerCase=200000]
+ * Sink insert throughput into embedded ClickHouse (chDB), rows/s, every figure the median of
+ * `repeats` runs with the spread (min–max) beside it, all cases in one process so they share the
+ * machine's noise. Four tables:
+ *  1. Event → row → payload → insert, by format, insert path and batch size. Baseline: chDB's
+ *     raw insert of JSONCompactEachRow (what the sink used before); "file" writes the payload to
+ *     a file and runs INSERT … SELECT FROM file() (fileInserter); ArrowStream is encoded with
+ *     apache-arrow. Stages: map (eventToRow), encode (payload bytes), engine (the insert).
+ *  2. The engine alone by input format: payloads of the same rows produced by the engine itself,
+ *     inserted through file() into the events table and into a Null table (parsing only).
+ *  3. The events table's write path alone (INSERT … SELECT from a Memory table, nothing to parse):
+ *     the full table, and without the roll-up view, the projection, the skip indexes, the
+ *     deduplication window; with LZ4 codecs; sorted by (ts, id).
+ *  4. The sink's loop over one Kafka-sized batch: sequential (map, encode, insert, next) vs
+ *     pipelined (the next chunk is mapped and encoded while the engine inserts this one).
+ * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENTS, createClickHouse, eventToRow, insertColumns, migrate, rawInserter, type RawInsert } from '@tracehound/clickhouse';
+import { EVENTS, createClickHouse, createTable, eventToRow, fileInserter, insertColumns, insertStructure, migrate, rawInserter, type Column, type RawInsert, type TableSpec } from '@tracehound/clickhouse';
+import { Session } from 'chdb';
 import { sampleEnrichedEvent, type Event } from '@tracehound/schemas';
+import { rowsToArrow } from './sink-arrow.js';
 import { fmt, machine } from './stats.js';
 
-const N = Number(process.argv[2] ?? 200_000);
+const N = Number(process.argv[2] ?? 100_000);
+const REPEATS = Number(process.argv[3] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-'));
+const ctx = { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } };
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
-await migrate(ch, { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } });
-const insert = rawInserter(ch)!;
+await migrate(ch, ctx);
+const raw = rawInserter(ch)!;
+const file = fileInserter(ch)!;
 const cols = insertColumns(EVENTS);
+const structure = insertStructure(EVENTS);
+const columns: Column[] = EVENTS.columns.filter((c) => !('expression' in c));
+const sql = async (query: string) => ch.command({ query });
 
 const kinds = ['process_exec', 'file_open', 'net_connect', 'process_exit'] as const;
 const now = BigInt(Date.now()) * 1_000_000n;
@@ -27,45 +45,155 @@ const events: Event[] = Array.from({ length: N }, (_, i) => {
   e.process = { ...e.process!, pid: 1000 + (i % 5000), args: ['sh', '-c', `job ${i}`] };
   return e;
 });
-const rate = (ns: bigint) => fmt(N / (Number(ns) / 1e9));
-const serializers: Record<RawInsert['format'], (r: Record<string, unknown>) => string> = {
-  JSONEachRow: (r) => JSON.stringify(r),
-  JSONCompactEachRow: (r) => JSON.stringify(cols.map((c) => r[c])),
-  TabSeparated: () => '',
-};
 
-console.log(`sink insert benchmark — ${fmt(N)} enriched events per case (~2 KB of JSON each) into chDB — ${machine()}`);
-console.log('| format | batch rows | bytes/row | map rows/s | serialize rows/s | engine insert rows/s | all stages rows/s |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-let offset = 0;
-for (const format of ['JSONEachRow', 'JSONCompactEachRow'] as const) {
-  for (const batch of [1_000, 10_000, 50_000]) {
-    let map = 0n;
-    let ser = 0n;
-    let eng = 0n;
-    let bytes = 0;
+/** Median and spread of repeated rates. */
+const summary = (rates: number[]) => {
+  const s = [...rates].sort((a, b) => a - b);
+  return `${fmt(s[Math.floor(s.length / 2)]!)} (${fmt(s[0]!)}–${fmt(s[s.length - 1]!)})`;
+};
+const median = (rates: number[]) => [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+let run = 0;
+/** Fresh ids per run: the table folds equal (namespace, ts, id) rows. */
+const rowsOf = (list: Event[], first: number) => list.map((e, j) => ({ ...eventToRow(e, { topic: 'bench', partition: 0, offset: String(first + j) }), id: `${run}-${e.id}` }));
+
+type Encoder = (rows: Record<string, unknown>[]) => Uint8Array;
+const encoders: Record<string, Encoder> = {
+  JSONEachRow: (rows) => Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
+  JSONCompactEachRow: (rows) => Buffer.from(rows.map((r) => JSON.stringify(cols.map((c) => r[c]))).join('\n')),
+  ArrowStream: (rows) => rowsToArrow(columns, rows),
+};
+const paths: Record<string, (r: RawInsert) => Promise<void>> = { raw, file };
+const cases: Array<[string, string, number]> = [];
+for (const batch of [1_000, 10_000, 50_000]) {
+  cases.push(['JSONCompactEachRow', 'raw', batch], ['JSONCompactEachRow', 'file', batch], ['JSONEachRow', 'raw', batch], ['JSONEachRow', 'file', batch], ['ArrowStream', 'file', batch]);
+}
+
+console.log(`sink insert benchmark — ${fmt(N)} enriched events per run, ${REPEATS} runs per case, median (min–max) rows/s — ${machine()}`);
+console.log('\n1. Event → row → payload → insert into the full events table (roll-up view, projection, skip indexes, deduplication token)\n');
+console.log('| format | path | batch rows | bytes/row | map | encode | engine | all stages | vs baseline |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+const baseline = new Map<number, number>();
+for (const [format, path, batch] of cases) {
+  const r = { map: [] as number[], enc: [] as number[], eng: [] as number[], all: [] as number[], bytes: 0 };
+  for (let rep = 0; rep < REPEATS; rep++) {
+    run++;
+    let map = 0;
+    let enc = 0;
+    let eng = 0;
+    r.bytes = 0;
     for (let i = 0; i < N; i += batch) {
       const t0 = process.hrtime.bigint();
-      // Ids differ per case: the table folds equal (namespace, ts, id) rows.
-      const rows = events.slice(i, i + batch).map((e, j) => ({ ...eventToRow(e, { topic: 'bench', partition: 0, offset: String(offset + i + j) }), id: `${offset}-${e.id}` }));
+      const rows = rowsOf(events.slice(i, i + batch), i);
       const t1 = process.hrtime.bigint();
-      const body = Buffer.from(rows.map(serializers[format]).join('\n'));
+      const body = encoders[format]!(rows);
       const t2 = process.hrtime.bigint();
-      await insert({ table: 'bench.events', columns: cols, format, body, settings: { insert_deduplication_token: `bench:0:${offset + i}` } });
-      const t3 = process.hrtime.bigint();
-      map += t1 - t0;
-      ser += t2 - t1;
-      eng += t3 - t2;
-      bytes += body.length;
+      await paths[path]!({ table: 'bench.events', columns: cols, structure, format, body, settings: { insert_deduplication_token: `bench:${run}:${i}` } });
+      map += Number(t1 - t0) / 1e9;
+      enc += Number(t2 - t1) / 1e9;
+      eng += seconds(t2);
+      r.bytes += body.length;
     }
-    offset += N;
-    console.log(`| ${format} | ${fmt(batch)} | ${fmt(bytes / N)} | ${rate(map)} | ${rate(ser)} | ${rate(eng)} | ${rate(map + ser + eng)} |`);
+    r.map.push(N / map);
+    r.enc.push(N / enc);
+    r.eng.push(N / eng);
+    r.all.push(N / (map + enc + eng));
+    await sql('TRUNCATE TABLE bench.events');
+  }
+  // The baseline of each batch size comes first (cases are listed that way).
+  if (format === 'JSONCompactEachRow' && path === 'raw') baseline.set(batch, median(r.all));
+  console.log(`| ${format} | ${path === 'raw' ? 'raw insert' : 'file()'} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.map)} | ${summary(r.enc)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / baseline.get(batch)!).toFixed(2)}x |`);
+}
+
+// 2. The engine alone, by input format: the same rows, encoded by the engine, read back through file().
+await sql('CREATE TABLE bench.src AS bench.events ENGINE = Memory');
+await file({ table: 'bench.src', columns: cols, structure, format: 'JSONEachRow', body: encoders.JSONEachRow!(rowsOf(events, 0)), settings: {} });
+await sql('CREATE TABLE bench.parse_only AS bench.events ENGINE = Null');
+const formats = ['JSONEachRow', 'JSONCompactEachRow', 'TSV', 'CSV', 'RowBinary', 'Native', 'ArrowStream', 'Parquet'];
+const payloads = new Map<string, Uint8Array>();
+const session = new Session(join(dir, 'clickhouse')); // a second connection to the same data dir, for raw result bytes
+for (const f of formats) payloads.set(f, (await session.queryAsync(`SELECT ${cols.join(', ')} FROM bench.src`, { format: f })).bytes());
+session.close();
+console.log('\n2. The engine alone by input format (payload made by the engine from the same rows, inserted through file(), one insert of all rows)\n');
+console.log('| format | bytes/row | into events | parse only (Null table) |');
+console.log('| --- | ---: | ---: | ---: |');
+const into = new Map(formats.map((f) => [f, { events: [] as number[], parse_only: [] as number[] }]));
+for (let rep = 0; rep < REPEATS; rep++) {
+  for (const f of formats) {
+    for (const table of ['events', 'parse_only'] as const) {
+      run++;
+      const t0 = process.hrtime.bigint();
+      await file({ table: `bench.${table}`, columns: cols, structure, format: f, body: payloads.get(f)!, settings: { insert_deduplication_token: `fmt:${run}` } });
+      into.get(f)![table].push(N / seconds(t0));
+      if (table === 'events') await sql('TRUNCATE TABLE bench.events');
+    }
   }
 }
-const t0 = process.hrtime.bigint();
-await ch.command({ query: `INSERT INTO bench.events (${cols.join(', ')}) SELECT ${cols.map((c) => (c === 'id' ? "concat('copy-', id)" : c)).join(', ')} FROM bench.events LIMIT ${N}` });
-console.log(`engine write path alone (INSERT … SELECT of ${fmt(N)} rows, no parsing): ${rate(process.hrtime.bigint() - t0)} rows/s`);
-const [rows] = await (await ch.query({ query: 'SELECT count() AS n FROM bench.events', format: 'JSONEachRow' })).json<{ n: string }>();
-console.log(`stored ${fmt(Number(rows!.n))} rows: every case exactly once, plus the copy`);
+for (const f of formats) console.log(`| ${f} | ${fmt(payloads.get(f)!.length / N)} | ${summary(into.get(f)!.events)} | ${summary(into.get(f)!.parse_only)} |`);
+
+// 3. The write path alone, by table variant.
+const variants: Array<[string, TableSpec | 'no roll-up view']> = [
+  ['events as migrated (roll-up view, projection, 4 skip indexes, dedup window, ZSTD)', EVENTS],
+  ['without the roll-up view', 'no roll-up view'],
+  ['without the kafka_progress projection', { ...EVENTS, projections: [] }],
+  ['without skip indexes', { ...EVENTS, indexes: [] }],
+  ['without the deduplication window', { ...EVENTS, dedupWindow: undefined } as TableSpec],
+  ['default LZ4 codecs', { ...EVENTS, columns: (EVENTS.columns as readonly Column[]).map(({ codec: _c, ...c }) => c) }],
+  ['sorted by (ts, id)', { ...EVENTS, orderBy: '(ts, id)' }],
+  ['plain MergeTree: none of the above', { ...EVENTS, engine: 'MergeTree', projections: [], indexes: [], dedupWindow: undefined, settings: { ttl_only_drop_parts: 1 } } as TableSpec],
+];
+console.log('\n3. The events table write path alone (INSERT … SELECT of all rows from a Memory table, with a deduplication token)\n');
+console.log('| variant | rows/s | vs as migrated |');
+console.log('| --- | ---: | ---: |');
+const targets = variants.map(([, spec], i) => (spec === 'no roll-up view' || spec === EVENTS ? 'bench.events' : `bench.v${i}`));
+for (const [i, [, spec]] of variants.entries()) if (typeof spec !== 'string' && spec !== EVENTS) for (const s of createTable(ctx, { ...spec, name: `v${i}` })) await sql(s);
+const copies = variants.map(() => [] as number[]);
+for (let rep = 0; rep < REPEATS; rep++) {
+  for (const [i, [, spec]] of variants.entries()) {
+    if (spec === 'no roll-up view') await sql('DETACH TABLE bench.events_per_minute_mv');
+    run++;
+    const t0 = process.hrtime.bigint();
+    await sql(`INSERT INTO ${targets[i]} (${cols.join(', ')}) SETTINGS insert_deduplication_token = 'copy:${run}' SELECT ${cols.join(', ')} FROM bench.src`);
+    copies[i]!.push(N / seconds(t0));
+    await sql(`TRUNCATE TABLE ${targets[i]}`);
+    if (spec === 'no roll-up view') await sql('ATTACH TABLE bench.events_per_minute_mv');
+  }
+}
+for (const [i, [name]] of variants.entries()) console.log(`| ${name} | ${summary(copies[i]!)} | ${(median(copies[i]!) / median(copies[0]!)).toFixed(2)}x |`);
+
+// 4. The sink's loop: sequential vs pipelined, JSONCompactEachRow through file(), 20,000-row chunks (the sink's default).
+const CHUNK = 20_000;
+const chunkInsert = (i: number) => {
+  const body = encoders.JSONCompactEachRow!(rowsOf(events.slice(i, i + CHUNK), i));
+  return () => file({ table: 'bench.events', columns: cols, structure, format: 'JSONCompactEachRow', body, settings: { insert_deduplication_token: `loop:${run}:${i}` } });
+};
+const loops: Record<string, () => Promise<void>> = {
+  sequential: async () => {
+    for (let i = 0; i < N; i += CHUNK) await chunkInsert(i)();
+  },
+  pipelined: async () => {
+    let inFlight: Promise<void> | undefined;
+    for (let i = 0; i < N; i += CHUNK) {
+      const next = chunkInsert(i); // mapped and encoded while the previous chunk is in the engine
+      await inFlight;
+      inFlight = next();
+    }
+    await inFlight;
+  },
+};
+console.log(`\n4. One batch of ${fmt(N)} events through the sink's loop (map, encode, insert ${fmt(CHUNK)}-row chunks through file())\n`);
+console.log('| loop | rows/s | vs sequential |');
+console.log('| --- | ---: | ---: |');
+const loopRates: Record<string, number[]> = { sequential: [], pipelined: [] };
+for (let rep = 0; rep < REPEATS; rep++) {
+  for (const [name, loop] of Object.entries(loops)) {
+    run++;
+    const t0 = process.hrtime.bigint();
+    await loop();
+    loopRates[name]!.push(N / seconds(t0));
+    await sql('TRUNCATE TABLE bench.events');
+  }
+}
+for (const name of Object.keys(loops)) console.log(`| ${name} | ${summary(loopRates[name]!)} | ${(median(loopRates[name]!) / median(loopRates.sequential!)).toFixed(2)}x |`);
 await ch.close();
 rmSync(dir, { recursive: true, force: true });

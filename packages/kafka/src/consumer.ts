@@ -35,14 +35,14 @@ export interface BatchContext {
  * Connects, subscribes and runs `eachBatch` with manual commits (the caller commits once its
  * outputs hold). A subscription failure is TH_ERR_UNREACHABLE naming `who` and the topics.
  */
-export async function runBatches(consumer: Consumer, who: string, topics: string[], fromBeginning: boolean, eachBatch: (p: EachBatchPayload) => Promise<void>): Promise<void> {
+export async function runBatches(consumer: Consumer, who: string, topics: string[], fromBeginning: boolean, eachBatch: (p: EachBatchPayload) => Promise<void>, partitionsConsumedConcurrently = 1): Promise<void> {
   try {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
   } catch (cause) {
     throw new TracehoundError('TH_ERR_UNREACHABLE', `${who} could not subscribe to ${topics.join(', ')}: ${errorMessage(cause)}`, { cause });
   }
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch, partitionsConsumedConcurrently });
 }
 
 export type Decoder<T> = (msg: KafkaMessage, topic: string) => T | Promise<T>;
@@ -59,6 +59,8 @@ export interface BatchConsumerOptions<T> {
   fromBeginning?: boolean;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /** Batches of different partitions handled at once (order within a partition always holds); 1 by default. */
+  partitionsConsumedConcurrently?: number;
 }
 
 const consumed = counter({ name: 'tracehound_kafka_consumed_total', help: 'Records handled and committed', labelNames: ['group', 'topic'] });
@@ -87,7 +89,7 @@ export class BatchConsumer<T> {
   }
 
   async start(): Promise<void> {
-    await runBatches(this.consumer, `consumer ${this.o.groupId}`, this.o.topics, this.o.fromBeginning ?? true, (p) => this.onBatch(p));
+    await runBatches(this.consumer, `consumer ${this.o.groupId}`, this.o.topics, this.o.fromBeginning ?? true, (p) => this.onBatch(p), this.o.partitionsConsumedConcurrently);
   }
 
   async stop(): Promise<void> {

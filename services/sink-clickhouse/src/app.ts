@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { migrate, type ClickHouseLike, type DdlContext, type InsertFormat } from '@tracehound/clickhouse';
+import { migrate, type ClickHouseLike, type DdlContext, type InsertFormat, type InsertOptions } from '@tracehound/clickhouse';
 import { BatchConsumer, BatchingProducer, avroDecoder, provisionTopics, topicName, type Decoder } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, type RecordName, createRegistry } from '@tracehound/schemas';
@@ -22,6 +22,10 @@ export interface SinkOptions {
   batchBytes?: number;
   maxWaitMs?: number;
   format?: InsertFormat;
+  /** Embedded chDB: inserts through a payload file (default) or chDB's raw insert (bench/sink-insert.ts compares them). */
+  insertVia?: InsertOptions['via'];
+  /** Partitions whose batches are stored at once, so one is decoded and mapped while another is in the engine (default 1: 2 measured slower on 2 shared vCPUs, bench/sink-kafka.ts). */
+  partitionsConcurrently?: number;
   /** Run the storage migrations at start (idempotent; on by default). */
   migrate?: boolean;
   retry?: { initialDelayMs: number; maxDelayMs: number };
@@ -52,7 +56,7 @@ export function buildSink(o: SinkOptions): Sink {
   const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000 });
   const producer = new BatchingProducer(o.kafka);
   const writer = new SinkWriter({
-    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format),
+    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia),
     tables,
     batchRows: o.batchRows ?? 20_000,
     logger: o.logger,
@@ -66,6 +70,7 @@ export function buildSink(o: SinkOptions): Sink {
     deadLetter: { producer, topic: topicName(o.topicPrefix, 'deadLetter') },
     logger: o.logger,
     maxBytesPerPartition: batchBytes,
+    partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
   });
   let running = false;

@@ -1,0 +1,77 @@
+/**
+ * The sink end to end: enriched events already on Kafka (6 partitions, Avro) → sink → the events
+ * table in embedded chDB, rows/s from the first stored row to the last. Each run is a new consumer
+ * group and database, reading the same records. Variants: the insert path (chDB raw insert — the
+ * baseline — or a payload file read by INSERT … SELECT FROM file()) and how many partitions'
+ * batches are stored at once (1, or 2 so one is decoded and mapped while another is in the engine).
+ * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
+ * Needs the local stack (Kafka, registry). Run: npx tsx bench/sink-kafka.ts [events=100000] [repeats=3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClickHouse, selectRows } from '@tracehound/clickhouse';
+import { silentLogger } from '@tracehound/logging';
+import { sampleEnrichedEvent } from '@tracehound/schemas';
+import { SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
+import { recordProducer, testKafka } from '@tracehound/testkit';
+import { fmt, machine } from './stats.js';
+
+const N = Number(process.argv[2] ?? 100_000);
+const REPEATS = Number(process.argv[3] ?? 3);
+const tk = await testKafka('bench-sink', [...SINK_TABLES.map((t) => t.topic), 'deadLetter'], 6);
+const producer = await recordProducer(tk);
+const kinds = ['process_exec', 'file_open', 'net_connect', 'process_exit'] as const;
+const now = BigInt(Date.now()) * 1_000_000n;
+for (let i = 0; i < N; i += 10_000) {
+  await producer.sendEvents(Array.from({ length: Math.min(10_000, N - i) }, (_, j) => {
+    const k = i + j;
+    const e = sampleEnrichedEvent(kinds[k % 4]!, { id: `k-${k}`, ts: now - BigInt(N - k) * 1_000_000n });
+    e.k8s = { ...e.k8s!, namespace: `ns-${k % 20}`, pod: `pod-${k % 60}`, pod_uid: `uid-${k % 60}` };
+    return e;
+  }));
+}
+await producer.producer.disconnect();
+
+const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-kafka-'));
+const ch = createClickHouse({ dataDir: dir, database: 'bench' });
+const variants: Array<[string, 'raw' | 'file', number]> = [
+  ['raw insert, 1 partition at a time (baseline)', 'raw', 1],
+  ['file(), 1 partition at a time', 'file', 1],
+  ['raw insert, 2 partitions at a time', 'raw', 2],
+  ['file(), 2 partitions at a time', 'file', 2],
+];
+const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+let run = 0;
+for (let rep = 0; rep < REPEATS; rep++) {
+  for (const [name, via, concurrently] of variants) {
+    const database = `sk${run++}`;
+    const sink = buildSink({
+      kafka: tk.kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
+      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: via, partitionsConcurrently: concurrently,
+    });
+    await sink.start();
+    const stored = async () => Number((await selectRows<{ n: string }>(ch, `SELECT count() AS n FROM ${database}.events`))[0]!.n);
+    let first: { at: number; n: number } | undefined;
+    for (;;) {
+      const n = await stored();
+      if (n > 0 && !first) first = { at: performance.now(), n };
+      if (n >= N) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    rates.get(name)!.push((N - first!.n) / ((performance.now() - first!.at) / 1000));
+    await sink.close();
+    await ch.command({ query: `DROP DATABASE ${database} SYNC` });
+  }
+}
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const base = median(rates.get(variants[0]![0])!);
+console.log(`sink end to end — ${fmt(N)} enriched events on 6 partitions → events table (chDB), ${REPEATS} runs per variant, median (min–max) rows/s — ${machine()}`);
+console.log('| variant | rows/s | vs baseline |');
+console.log('| --- | ---: | ---: |');
+for (const [name] of variants) {
+  const v = [...rates.get(name)!].sort((a, b) => a - b);
+  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x |`);
+}
+await ch.close();
+rmSync(dir, { recursive: true, force: true });
