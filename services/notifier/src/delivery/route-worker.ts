@@ -39,6 +39,9 @@ export interface RouteStatus {
   dropped: number;
 }
 
+/** The depth of a route's token bucket: ten seconds of its rate, at least one message. */
+const burstOf = (perMinute: number): number => Math.max(1, Math.ceil(perMinute / 6));
+
 interface Group {
   items: Item[];
   timer: NodeJS.Timeout;
@@ -71,7 +74,7 @@ export class RouteWorker {
     this.sender = OUTPUT_KINDS.get(route.kind)!.create(route.settings);
     this.title = compileTemplate(route.title);
     this.body = compileTemplate(route.body);
-    this.tokens = route.perMinute ?? 0;
+    this.tokens = burstOf(route.perMinute ?? 0);
   }
 
   get id(): string {
@@ -85,7 +88,7 @@ export class RouteWorker {
     this.sender = OUTPUT_KINDS.get(route.kind)!.create(route.settings);
     this.title = compileTemplate(route.title);
     this.body = compileTemplate(route.body);
-    this.tokens = Math.min(this.tokens, route.perMinute ?? 0);
+    this.tokens = Math.min(this.tokens, burstOf(route.perMinute ?? 0));
   }
 
   offer(item: Item): void {
@@ -203,13 +206,16 @@ export class RouteWorker {
     }
   }
 
-  /** Waits for a token of the route's rate limit (messages per minute, in a bucket one minute deep). */
+  /**
+   * Waits for a token of the route's rate limit: tokens come at `per_minute` a minute into a bucket
+   * ten seconds deep, so a quiet route may send a burst of a sixth of its limit at once.
+   */
   private async takeToken(): Promise<void> {
     const perMinute = this.route.perMinute;
     if (!perMinute) return;
     for (;;) {
       const now = Date.now();
-      this.tokens = Math.min(perMinute, this.tokens + ((now - this.refilledAt) * perMinute) / 60_000);
+      this.tokens = Math.min(burstOf(perMinute), this.tokens + ((now - this.refilledAt) * perMinute) / 60_000);
       this.refilledAt = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;

@@ -32,7 +32,7 @@ export const RouteDoc = Type.Object({
     max_alerts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'send early when this many alerts are gathered (default 100)' })),
   }, { additionalProperties: false })),
   rate_limit: Type.Optional(Type.Object({
-    per_minute: Type.Integer({ minimum: 1, maximum: 100_000, description: 'messages per minute at most; more wait in the backlog' }),
+    per_minute: Type.Integer({ minimum: 1, maximum: 100_000, description: 'messages per minute on average, in bursts of at most a sixth of it; more wait in the backlog' }),
   }, { additionalProperties: false })),
   retry: Type.Optional(Type.Object({
     initial_delay_ms: Type.Optional(Ms(10, 600_000, 'first wait after a failed attempt')),
