@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SpoolRecord {
@@ -21,6 +21,8 @@ interface Segment {
 }
 
 const NAME = /^(\d{12})\.seg$/;
+/** Bytes read per record asked for by peek (events are 1–3 KiB); a larger record reads the rest. */
+const PEEK_BYTES_PER_RECORD = 4_096;
 const segName = (seq: number) => `${String(seq).padStart(12, '0')}.seg`;
 
 /** One record on disk: u32 body length, u16 topic length, topic, i32 key length (-1 = null), key, value. */
@@ -103,15 +105,35 @@ export class DiskSpool {
   }
 
   append(records: SpoolRecord[]): void {
+    // One write per segment touched, not one per record: the agent appends whole reads at a time.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (!pending.length) return;
+      writeSync(this.fd!, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+      pending = [];
+      pendingBytes = 0;
+    };
+    let total = this.bytes;
     for (const r of records) {
       const buf = frame(r);
-      while (this.segments.length && this.bytes + buf.length > this.o.maxBytes) this.dropOldest();
+      while (this.segments.length && total + buf.length > this.o.maxBytes) {
+        flush();
+        this.dropOldest();
+        total = this.bytes;
+      }
       let last = this.segments[this.segments.length - 1];
-      if (!last || this.fd === undefined || last.bytes + buf.length > this.o.segmentBytes) last = this.rotate();
-      writeSync(this.fd!, buf);
+      if (!last || this.fd === undefined || last.bytes + buf.length > this.o.segmentBytes) {
+        flush();
+        last = this.rotate();
+      }
+      pending.push(buf);
+      pendingBytes += buf.length;
       last.bytes += buf.length;
       last.records++;
+      total += buf.length;
     }
+    flush();
   }
 
   /** Up to `max` of the oldest records, and a commit that marks them delivered. */
@@ -119,7 +141,7 @@ export class DiskSpool {
     const seg = this.segments[0];
     if (!seg) return { records: [], commit: () => undefined };
     if (this.cursor.seq !== seg.seq) this.cursor = { seq: seg.seq, offset: 0, records: 0 };
-    const buf = readFileSync(join(this.o.dir, segName(seg.seq))).subarray(this.cursor.offset);
+    const buf = this.readFrom(seg.seq, this.cursor.offset, max);
     const out: SpoolRecord[] = [];
     let end = 0;
     for (const { record, end: e } of unframe(buf)) {
@@ -147,6 +169,25 @@ export class DiskSpool {
   close(): void {
     this.closeActive();
     this.saveCursor();
+  }
+
+  /** Bytes of a segment from `offset`: a window sized for `max` records, or the rest when one record is larger. */
+  private readFrom(seq: number, offset: number, max: number): Buffer {
+    const fd = openSync(join(this.o.dir, segName(seq)), 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const read = (len: number) => {
+        const buf = Buffer.allocUnsafe(Math.max(0, len));
+        const n = len > 0 ? readSync(fd, buf, 0, len, offset) : 0;
+        return buf.subarray(0, n);
+      };
+      const rest = size - offset;
+      const window = read(Math.min(rest, max * PEEK_BYTES_PER_RECORD));
+      if (window.length === rest || window.length < 4 || window.readUInt32LE(0) + 4 <= window.length) return window;
+      return read(rest);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private cursorRecords(): number {

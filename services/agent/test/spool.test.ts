@@ -59,3 +59,17 @@ t.test('a torn tail after a crash is ignored', async (t) => {
   const again = new DiskSpool({ dir, maxBytes: 100_000, segmentBytes: 100_000 });
   t.same(ids(again.peek(10).records), [1, 2]);
 });
+
+t.test('records larger than a peek window still come back whole, in order', async (t) => {
+  const s = new DiskSpool({ dir: t.testdir(), maxBytes: 10_000_000, segmentBytes: 10_000_000 });
+  s.append([rec(1, 50_000), rec(2, 10), rec(3, 9_000)]);
+  const got: Array<[number, number]> = [];
+  for (;;) {
+    const b = s.peek(1); // a window of one record's worth of bytes
+    if (!b.records.length) break;
+    got.push(...b.records.map((r) => [r.value[0]!, r.value.length] as [number, number]));
+    b.commit();
+  }
+  t.same(got, [[1, 50_000], [2, 10], [3, 9_000]]);
+  t.ok(s.empty);
+});
