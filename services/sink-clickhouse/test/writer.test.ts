@@ -79,16 +79,19 @@ t.test('the same chunk inserted twice (an unclear failure retried) is stored onc
 t.test('rows the engine refuses go to the dead-letter topic with the reason; the rest is stored', async (t) => {
   const ch = embeddedClickHouse(t);
   await migrated(t, ch);
-  const events = freshEvents(200);
-  // A lone UTF-16 surrogate in an argument: JSON carries it as \ud800, which the engine refuses.
-  for (const i of [17, 123, 124]) events[i]!.process!.args = ['sh', '-c', 'echo \ud800'];
-  const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
-  const c = context();
-  await w.handle(records(events, 0, 5000), c.ctx);
-  await c.finish();
-  t.same(c.dead.map((d) => d.offset), ['5017', '5123', '5124']);
-  t.ok(c.dead.every((d) => d.code === 'TH_ERR_CLICKHOUSE_DATA' && /escape sequence/i.test(d.reason)), 'the reason names the problem');
-  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197);
+  // Both embedded insert paths: chDB's raw insert (small chunks) and the payload file (large ones).
+  for (const via of ['raw', 'file'] as const) {
+    const events = freshEvents(200, via);
+    // A lone UTF-16 surrogate in an argument: JSON carries it as \ud800, which the engine refuses.
+    for (const i of [17, 123, 124]) events[i]!.process!.args = ['sh', '-c', 'echo \ud800'];
+    const w = new SinkWriter({ store: clickhouseStore(ch, 'sink', 'JSONCompactEachRow', via), tables, batchRows: 1000, logger: silentLogger() });
+    const c = context();
+    await w.handle(records(events, via === 'raw' ? 0 : 1, 5000), c.ctx);
+    await c.finish();
+    t.same(c.dead.map((d) => d.offset), ['5017', '5123', '5124'], via);
+    t.ok(c.dead.every((d) => d.code === 'TH_ERR_CLICKHOUSE_DATA' && /escape sequence/i.test(d.reason)), `${via}: the reason names the problem`);
+  }
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 2 * 197);
 });
 
 t.test('a crash after a split batch stored some good rows loses no dead letter: the re-delivery skips only what is settled', async (t) => {
