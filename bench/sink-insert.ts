@@ -1,7 +1,7 @@
 /**
  * Sink insert throughput into embedded ClickHouse (chDB), rows/s, every figure the median of
- * `repeats` runs with the spread (min–max) beside it, all cases in one process so they share the
- * machine's noise. Four tables:
+ * `repeats` runs with the spread (min–max) beside it; the cases of a table run interleaved (all
+ * once, then all again) so that the machine's changing load hits them alike. Four tables:
  *  1. Event → row → payload → insert, by format, insert path and batch size. Baseline: chDB's
  *     raw insert of JSONCompactEachRow (what the sink used before); "file" writes the payload to
  *     a file and runs INSERT … SELECT FROM file() (fileInserter); ArrowStream is encoded with
@@ -73,10 +73,11 @@ console.log(`sink insert benchmark — ${fmt(N)} enriched events per run, ${REPE
 console.log('\n1. Event → row → payload → insert into the full events table (roll-up view, projection, skip indexes, deduplication token)\n');
 console.log('| format | path | batch rows | bytes/row | map | encode | engine | all stages | vs baseline |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-const baseline = new Map<number, number>();
-for (const [format, path, batch] of cases) {
-  const r = { map: [] as number[], enc: [] as number[], eng: [] as number[], all: [] as number[], bytes: 0 };
-  for (let rep = 0; rep < REPEATS; rep++) {
+// Runs interleaved (every case once, then again) so that a change in the machine's load hits every case alike.
+const results = cases.map(() => ({ map: [] as number[], enc: [] as number[], eng: [] as number[], all: [] as number[], bytes: 0 }));
+for (let rep = 0; rep < REPEATS; rep++) {
+  for (const [c, [format, path, batch]] of cases.entries()) {
+    const r = results[c]!;
     run++;
     let map = 0;
     let enc = 0;
@@ -100,9 +101,11 @@ for (const [format, path, batch] of cases) {
     r.all.push(N / (map + enc + eng));
     await sql('TRUNCATE TABLE bench.events');
   }
-  // The baseline of each batch size comes first (cases are listed that way).
-  if (format === 'JSONCompactEachRow' && path === 'raw') baseline.set(batch, median(r.all));
-  console.log(`| ${format} | ${path === 'raw' ? 'raw insert' : 'file()'} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.map)} | ${summary(r.enc)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / baseline.get(batch)!).toFixed(2)}x |`);
+}
+for (const [c, [format, path, batch]] of cases.entries()) {
+  const r = results[c]!;
+  const base = results[cases.findIndex(([f, p, b]) => f === 'JSONCompactEachRow' && p === 'raw' && b === batch)]!;
+  console.log(`| ${format} | ${path === 'raw' ? 'raw insert' : 'file()'} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.map)} | ${summary(r.enc)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / median(base.all)).toFixed(2)}x |`);
 }
 
 // 2. The engine alone, by input format: the same rows, encoded by the engine, read back through file().
