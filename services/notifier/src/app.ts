@@ -131,7 +131,8 @@ export function buildNotifier(cfg: NotifierSettings, deps: NotifierDeps = {}): N
     },
     async close() {
       started = false;
-      const steps = [() => routesSource.stop(), ...[...workers.values()].map((w) => () => w.close()), () => alerts.stop(), () => producer.disconnect()];
+      // Workers first (no new sends; the one in flight finishes and is logged), then commit what is finished.
+      const steps = [() => Promise.all([...workers.values()].map((w) => w.close())).then(() => undefined), () => routesSource.stop(), () => alerts.stop(), () => producer.disconnect()];
       for (const step of steps) await step().catch((err: unknown) => logger.warn({ err }, `notifier close: ${errorMessage(err)}`));
     },
   };

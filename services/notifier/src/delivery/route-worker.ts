@@ -130,7 +130,10 @@ export class RouteWorker {
     };
   }
 
-  /** Stops at once: what is not delivered stays uncommitted and is read again on the next start. */
+  /**
+   * Stops after the attempt in flight (at most the route's timeout): what is not delivered stays
+   * uncommitted and is read again on the next start.
+   */
   async close(): Promise<void> {
     this.stop.abort();
     for (const g of this.groups.values()) clearTimeout(g.timer);
@@ -178,7 +181,9 @@ export class RouteWorker {
       const t0 = performance.now();
       const timeout = AbortSignal.timeout(this.route.timeoutMs);
       try {
-        const res = await this.sender.send(message, { signal: AbortSignal.any([timeout, this.stop.signal]), timeoutMs: this.route.timeoutMs });
+        // Not cut short by close(): a request the receiver may already have acted on is finished and
+        // recorded, so a graceful restart never sends it again.
+        const res = await this.sender.send(message, { signal: timeout, timeoutMs: this.route.timeoutMs });
         deliverySeconds.observe({ kind: this.route.kind }, (performance.now() - t0) / 1000);
         this.status.consecutiveFailures = 0;
         this.status.lastSuccessAt = Date.now();
