@@ -7,4 +7,4 @@ import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-export const DEFAULT_RULE_FILES = ['common.json', 'stable.json', 'incubating.json'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
+export const DEFAULT_RULE_FILES = ['common.json', 'stable.json', 'incubating.json', 'k8s-audit.json'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
