@@ -12,7 +12,8 @@ export function clickhouseStore(client: ClickHouseLike, database: string, format
   return {
     async insert(spec, rows, token) {
       // JSONCompactEachRow sends values in column order, without the keys.
-      const values = format === 'JSONCompactEachRow' ? rows.map((r) => insertColumns(spec).map((c) => (r as Record<string, unknown>)[c])) : rows;
+      const columns = insertColumns(spec); // once per chunk, not per row
+      const values = format === 'JSONCompactEachRow' ? rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) : rows;
       await insertRows(client, database, spec, values, { token, format, ...(via ? { via } : {}) });
     },
     async storedUpTo(spec, topic, partition) {
