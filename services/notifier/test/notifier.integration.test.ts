@@ -6,7 +6,8 @@ import { silentLogger } from '@tracehound/logging';
 import { Type } from '@sinclair/typebox';
 import { RecordCodec, sampleAlert, type Alert, type Delivery } from '@tracehound/schemas';
 import { buildNotifier, type NotifierApp } from '../src/index.js';
-import { Receiver, eventually, testKafka } from '@tracehound/testkit';
+import { startSmtp } from './fixtures/smtp.js';
+import { Receiver, eventually, testKafka, testPki } from '@tracehound/testkit';
 
 const SECRET = 'integration-secret-0123456789';
 
@@ -56,11 +57,17 @@ t.test('notifier pipeline: alerts topic → routes → real receivers, delivery 
   await putRoute({ id: 'bad-template', name: 'Bad', output: { kind: 'slack', settings: { url: `${base}/never` } }, template: { title: '{rule.nme}' } });
   await putRoute({ id: 'hanging', name: 'Hanging', output: { kind: 'webhook', settings: { url: `${base}/hang` } }, filter: { rules: ['hang-rule'] }, timeout_ms: 200, retry: { ...fast, deadline_ms: 800 }, max_backlog: 2 });
   await putRoute({ id: 'redirect', name: 'Redirect', output: { kind: 'webhook', settings: { url: `${base}/redirect` } }, filter: { rules: ['hang-rule'] } });
+  const pki = testPki();
+  const smtp = await startSmtp({ user: 'alerts', password: 'right-password', tls: pki.server });
+  t.teardown(() => smtp.close());
+  const mail = (id: string, password: string) => ({ id, name: id, output: { kind: 'smtp', settings: { host: '127.0.0.1', port: smtp.port, user: 'alerts', password, from: 'th@example.com', to: ['soc@example.com'], ca: pki.ca } }, filter: { rules: ['mail-rule'] }, retry: fast });
+  await putRoute(mail('mail-ok', 'right-password'));
+  await putRoute(mail('mail-bad', 'wrong-password'));
   rx.always('/hang', { hang: true });
   rx.always('/redirect', { redirect: 'https://example.invalid/' });
 
   let app = await start();
-  t.equal(app.routes.routes.size, 5, 'five valid routes in force');
+  t.equal(app.routes.routes.size, 7, 'seven valid routes in force');
   const refused = app.routeErrors();
   t.equal(refused.length, 1);
   t.match(refused[0], { key: 'bad-template', reason: /\/template\/title: \{rule\.nme\}: alert\.rule has no field "nme"/ });
@@ -99,6 +106,17 @@ t.test('notifier pipeline: alerts topic → routes → real receivers, delivery 
     t.equal(new Set(rx.on('/flaky').map((r) => r.headers['x-tracehound-delivery'])).size, 1, 'every attempt carries the same delivery id');
     const s = app.status().find((x) => x.id === 'flaky')!;
     t.match(s, { state: 'ok', consecutive_failures: 0, delivered: 1 });
+  });
+
+  await t.test('e-mail over STARTTLS with AUTH; bad credentials fail once, clearly, and are counted', async (t) => {
+    const a = alert({ rule: { id: 'mail-rule', name: 'Mail rule', version: 1 } });
+    await sendAlerts([a]);
+    await eventually(() => smtp.mails.find((m) => m.raw.includes(a.message)), 20_000, 'the mail');
+    t.match(smtp.mails[0], { secure: true, user: 'alerts', to: ['soc@example.com'] });
+    const bad = await eventually(() => deliveries.find((d) => d.route_id === 'mail-bad' && d.outcome !== 'retrying'), 20_000, 'the refused mail');
+    t.match(bad, { outcome: 'failed', status_code: 535, attempt: 1, error: /SMTP 127\.0\.0\.1:\d+: EAUTH/ });
+    t.equal(smtp.authFailures, 1, 'not retried');
+    t.match(app.status().find((x) => x.id === 'mail-bad'), { failed: 1, delivered: 0 });
   });
 
   await t.test('hanging and redirecting receivers: counted results, bounded backlog, the rest flows', async (t) => {

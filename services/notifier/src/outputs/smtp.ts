@@ -9,7 +9,7 @@ const Settings = Type.Object({
   host: Type.String({ minLength: 1, maxLength: 253 }),
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   /** `starttls` (upgrade required, port 587), `tls` (implicit TLS, port 465) or `none` (only for a relay on loopback). */
-  security: Type.Union([Type.Literal('starttls'), Type.Literal('tls'), Type.Literal('none')], { default: 'starttls' }),
+  security: Type.Optional(Type.Union([Type.Literal('starttls'), Type.Literal('tls'), Type.Literal('none')], { default: 'starttls' })),
   user: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   from: Address,
