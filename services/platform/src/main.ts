@@ -52,7 +52,7 @@ export async function up(o: UpOptions = {}): Promise<void> {
     ...(cfg.TRACEHOUND_UP_AGENT === 'auto' ? [{ port: cfg.TRACEHOUND_AGENT_HTTP_PORT, what: "the agent's /healthz and /metrics", variable: 'TRACEHOUND_AGENT_HTTP_PORT' }] : []),
   ]);
   const claim = claimDataDir(dataDir);
-  if (claim.stale) logger.warn({ pid: claim.stale }, `a previous run (pid ${claim.stale}) did not stop cleanly; its pid file was removed`);
+  if (claim.stale) logger.warn({ pid: claim.stale, left: claim.left }, `a previous run (pid ${claim.stale}) did not stop cleanly; its pid file was removed, and what it started (${[...claim.left.stack, ...claim.left.kube].join(', ') || 'nothing'}) is stopped at exit if still running`);
 
   const beside: Started[] = [];
   const undo = async () => {
@@ -63,11 +63,14 @@ export async function up(o: UpOptions = {}): Promise<void> {
   let admin: { user: string; password: string } | undefined;
   try {
     // Schemas kept in Kafka (kafkasql), so records written before a restart still decode after it.
-    beside.push(await ensureStack({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, registryUrl: cfg.TRACEHOUND_REGISTRY_URL, settings: withStorage(loadStackSettings(env), 'kafkasql'), logger }));
+    const stack = await ensureStack({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, registryUrl: cfg.TRACEHOUND_REGISTRY_URL, settings: withStorage(loadStackSettings(env), 'kafkasql'), logger, adopt: claim.left.stack });
+    beside.push(stack);
+    claim.record({ stack: stack.names, kube: [] });
     let hosted = cfg;
     if (!cfg.TRACEHOUND_KUBECONFIG && cfg.TRACEHOUND_UP_LOCAL_KUBE) {
-      const kube = await ensureLocalKube(loadKubeSettings(env));
+      const kube = await ensureLocalKube(loadKubeSettings(env), claim.left.kube);
       beside.push(kube);
+      claim.record({ stack: stack.names, kube: kube.names });
       hosted = { ...cfg, TRACEHOUND_KUBECONFIG: kube.kubeconfig };
     }
     platform = await startPlatform(hosted, { logger, onFirstAdmin: (user, password) => (admin = { user, password }) });

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TracehoundError } from '@tracehound/errors';
 import { assertPortFree, commandLine, readPid, removePid, writePid } from '@tracehound/stack';
@@ -18,10 +18,29 @@ export function assertWritableDir(dir: string): string {
   return abs;
 }
 
+/** What an `up` started beside itself, kept in the data dir so a run after a crash can stop it too. */
+export interface StartedBeside {
+  stack: string[];
+  kube: string[];
+}
+
 export interface DataDirClaim {
   /** The pid of a previous run that did not stop cleanly, whose pid file was removed. */
   stale?: number;
+  /** What that crashed run had started (its stack and kube components); empty otherwise. */
+  left: StartedBeside;
+  /** Records what this run started beside itself. */
+  record(started: StartedBeside): void;
   release(): void;
+}
+
+function readLedger(file: string): StartedBeside {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<StartedBeside>;
+    return { stack: Array.isArray(v.stack) ? v.stack.map(String) : [], kube: Array.isArray(v.kube) ? v.kube.map(String) : [] };
+  } catch {
+    return { stack: [], kube: [] };
+  }
 }
 
 const isUp = (pid: number) => {
@@ -39,12 +58,19 @@ export function claimDataDir(dataDir: string, pid = process.pid): DataDirClaim {
   if (previous !== undefined && previous !== pid && isUp(previous)) {
     throw new TracehoundError('TH_ERR_CONFLICT', `tracehound up already runs on ${dataDir} (pid ${previous}); stop it (Ctrl-C there, or kill ${previous}) or use another TRACEHOUND_DATA_DIR`);
   }
+  const ledger = join(dataDir, 'run', 'platform-started.json');
+  const stale = previous !== undefined && previous !== pid;
+  const left = stale ? readLedger(ledger) : { stack: [], kube: [] };
   if (previous !== undefined) removePid(file);
   writePid(file, pid);
   return {
-    ...(previous !== undefined && previous !== pid ? { stale: previous } : {}),
+    ...(stale ? { stale: previous } : {}),
+    left,
+    record: (started) => writeFileSync(ledger, `${JSON.stringify(started)}\n`),
     release: () => {
-      if (readPid(file) === pid) removePid(file);
+      if (readPid(file) !== pid) return;
+      rmSync(ledger, { force: true });
+      removePid(file);
     },
   };
 }

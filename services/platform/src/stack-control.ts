@@ -1,7 +1,7 @@
 import { TracehoundError } from '@tracehound/errors';
 import { kubeDown, kubeUp, type KubeComponentName, type KubeSettings } from '@tracehound/kube';
 import type { Logger } from '@tracehound/logging';
-import { COMPONENTS, layout, portAnswers, removePid, stackUp, stopProcess, type StackSettings } from '@tracehound/stack';
+import { COMPONENTS, isOurs, layout, portAnswers, readPid, removePid, stackUp, stopProcess, type StackSettings } from '@tracehound/stack';
 
 /** What `up` started beside itself, so that Ctrl-C stops exactly that and leaves what it found. */
 export interface Started {
@@ -26,11 +26,17 @@ async function registryAnswers(url: string): Promise<boolean> {
  * (Kafka KRaft + Apicurio from Maven Central) under the data dir, and only what was started here
  * is stopped again by `stop()`.
  */
-export async function ensureStack(o: { brokers: string; registryUrl: string; settings: StackSettings; logger: Logger }): Promise<Started> {
+export async function ensureStack(o: { brokers: string; registryUrl: string; settings: StackSettings; logger: Logger; adopt?: string[] }): Promise<Started & { names: string[] }> {
   const [host, port] = o.brokers.split(',')[0]!.split(':') as [string, string];
   const kafkaUp = LOCAL.has(host) ? await portAnswers(Number(port)) : true;
+  // Components a crashed `up` of this data dir started, still running from its pid files: ours to stop.
+  const adopted = (o.adopt ?? []).filter((name) => runningPid(o.settings, name) !== undefined);
   if (kafkaUp && (await registryAnswers(o.registryUrl))) {
-    return { lines: [`kafka           found at ${o.brokers}`, `registry        found at ${o.registryUrl}`], stop: async () => undefined };
+    return {
+      names: adopted,
+      lines: [`kafka           found at ${o.brokers}${adopted.includes('kafka') ? ' (left by a crashed run: stopped at exit)' : ''}`, `registry        found at ${o.registryUrl}${adopted.includes('registry') ? ' (left by a crashed run: stopped at exit)' : ''}`],
+      stop: () => stopStack(o.settings, adopted, o.logger),
+    };
   }
   if (!LOCAL.has(host)) {
     throw new TracehoundError('TH_ERR_UNREACHABLE', `TRACEHOUND_REGISTRY_URL: no schema registry answers at ${o.registryUrl}, and Kafka (TRACEHOUND_KAFKA_BROKERS=${o.brokers}) is not a local stack this command could start`);
@@ -39,25 +45,40 @@ export async function ensureStack(o: { brokers: string; registryUrl: string; set
     throw new TracehoundError('TH_ERR_CONFIG', `TRACEHOUND_KAFKA_BROKERS: nothing answers at ${o.brokers}, and the local stack would listen on port ${o.settings.kafka.port} (TRACEHOUND_KAFKA_PORT); make them agree`);
   }
   const up = await stackUp(o.settings);
-  const started = up.components.filter((c) => c.action === 'started');
+  const names = up.components.filter((c) => c.action === 'started' || adopted.includes(c.name)).map((c) => c.name);
   return {
+    names,
     lines: up.components.map((c) => `${c.name.padEnd(15)} ${c.action === 'started' ? 'started' : 'found'} at ${c.endpoint} (pid ${c.pid})`),
-    async stop() {
-      for (const c of [...started].reverse()) {
-        const component = COMPONENTS.map((make) => make(o.settings)).find((x) => x.name === c.name)!;
-        const outcome = await stopProcess(c.pid, component.marker, o.settings.stopGraceMs);
-        removePid(layout(o.settings).pidFile(c.name));
-        o.logger.info({ component: c.name, pid: c.pid, outcome }, `${c.name} stopped`);
-      }
-    },
+    stop: () => stopStack(o.settings, names, o.logger),
   };
 }
 
+const componentOf = (s: StackSettings, name: string) => COMPONENTS.map((make) => make(s)).find((c) => c.name === name);
+
+/** The pid of a stack component this data dir's pid file names, when that process is it. */
+function runningPid(s: StackSettings, name: string): number | undefined {
+  const c = componentOf(s, name);
+  const pid = readPid(layout(s).pidFile(name));
+  return c && pid !== undefined && isOurs(pid, c.marker) ? pid : undefined;
+}
+
+/** Stops the named stack components of this data dir, in reverse start order. */
+async function stopStack(s: StackSettings, names: string[], logger: Logger): Promise<void> {
+  for (const c of COMPONENTS.map((make) => make(s)).reverse().filter((x) => names.includes(x.name))) {
+    const pid = readPid(layout(s).pidFile(c.name));
+    if (pid === undefined) continue;
+    const outcome = await stopProcess(pid, c.marker, s.stopGraceMs);
+    removePid(layout(s).pidFile(c.name));
+    logger.info({ component: c.name, pid, outcome }, `${c.name} stopped`);
+  }
+}
+
 /** The local Kubernetes API server (`tracehound kube`), started when not running; stop() stops only what was started here. */
-export async function ensureLocalKube(settings: KubeSettings): Promise<Started & { kubeconfig: string }> {
+export async function ensureLocalKube(settings: KubeSettings, adopt: string[] = []): Promise<Started & { kubeconfig: string; names: string[] }> {
   const up = await kubeUp(settings);
-  const started = up.components.filter((c) => c.state === 'started').map((c) => c.name as KubeComponentName);
+  const started = up.components.filter((c) => c.state === 'started' || adopt.includes(c.name)).map((c) => c.name as KubeComponentName);
   return {
+    names: started,
     kubeconfig: up.kubeconfig,
     lines: up.components.map((c) => `${c.name.padEnd(15)} ${c.state === 'started' ? 'started' : 'found'} at ${up.server} (pid ${c.pid})`),
     async stop() {

@@ -93,11 +93,17 @@ t.test('one tracehound up per data dir: a live one is named; a crashed one\'s pi
   await t.rejects(up({ env: await noStack(dir), out: quiet }), { code: 'TH_ERR_CONFLICT' });
   t.equal(readPid(join(dir, 'run', 'platform.pid')), other.pid, 'the live owner keeps its pid file');
 
+  // It had started the stack and recorded so; then it crashes.
+  writeFileSync(join(dir, 'run', 'platform-started.json'), '{"stack":["kafka","registry"],"kube":[]}\n');
   other.kill('SIGKILL');
   await new Promise((r) => other.once('exit', r));
   const claim = claimDataDir(dir);
   t.equal(claim.stale, other.pid, 'the crashed run is reported');
+  t.same(claim.left, { stack: ['kafka', 'registry'], kube: [] }, 'with what it had started, for this run to stop at exit');
+  claim.record({ stack: [], kube: [] });
   t.equal(readPid(join(dir, 'run', 'platform.pid')), process.pid);
   claim.release();
   t.notOk(existsSync(join(dir, 'run', 'platform.pid')));
+  t.notOk(existsSync(join(dir, 'run', 'platform-started.json')), 'a clean exit leaves no record behind');
+  t.same(claimDataDir(dir).left, { stack: [], kube: [] }, 'nothing left after a clean exit');
 });
