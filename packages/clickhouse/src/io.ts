@@ -15,13 +15,14 @@ export interface InsertOptions {
   format?: InsertFormat;
   /**
    * Embedded chDB only: through a payload file or chDB's raw insert of the bytes. By default the
-   * file from FILE_INSERT_MIN_ROWS rows on — faster for large chunks, slower for small ones
-   * (bench/sink-insert.ts: 1.15-2x at 10-50k rows, 0.55-0.71x at 1,000).
+   * file from FILE_INSERT_MIN_ROWS rows on (bench/sink-insert.ts, cases interleaved: 1.27x at
+   * 1,000 rows, 1.10x at 10,000, 1.55x at 50,000); below that, where nothing was measured, the
+   * raw insert, with no file per insert.
    */
   via?: 'file' | 'raw';
 }
 
-export const FILE_INSERT_MIN_ROWS = 5_000;
+export const FILE_INSERT_MIN_ROWS = 1_000;
 
 const TOKEN = /^[A-Za-z0-9._:-]{1,256}$/;
 
