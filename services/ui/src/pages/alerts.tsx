@@ -28,7 +28,7 @@ const matches = (a: Alert, f: Record<string, string | string[]>) =>
 export const Severity = ({ s }: { s: string }) => <span className={`sev sev-${s}`}>{s}</span>;
 
 const COLUMNS: Column<Alert & { live?: boolean }>[] = [
-  { id: 'time', header: 'Time', width: '11rem', cell: (a) => <>{a.live && <span className="badge live" aria-label="arrived live">new</span>}<time dateTime={a.time} title={a.time}>{formatShortTime(a.time)}</time></> },
+  { id: 'time', header: 'Time', width: '13rem', cell: (a) => <>{a.live && <span className="badge live" aria-label="arrived live">new</span>}<time dateTime={a.time} title={a.time}>{formatShortTime(a.time)}</time></> },
   { id: 'sev', header: 'Severity', width: '6rem', cell: (a) => <Severity s={a.severity} /> },
   { id: 'state', header: 'State', width: '7.5rem', cell: (a) => <span className={`state-${a.state}`}>{a.state}{a.assignee ? ` · ${a.assignee}` : ''}</span> },
   { id: 'rule', header: 'Rule', width: 'minmax(8rem, 1fr)', cell: (a) => <Cell text={a.rule_name || a.rule_id} /> },
