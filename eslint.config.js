@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'bpf/**', '**/generated/**', 'services/api/ui/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.cache/**', 'bpf/**', '**/generated/**', 'services/api/ui/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
