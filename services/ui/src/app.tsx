@@ -1,5 +1,5 @@
 import { Component, lazy, Suspense, type ReactNode } from 'react';
-import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSession, can } from './auth/session';
 import { ErrorBox, Loading } from './components/states';
 import { LoginPage } from './pages/login';
@@ -30,6 +30,7 @@ function scopeText(ns: '*' | string[]): string {
 
 export function App() {
   const s = useSession();
+  const location = useLocation();
   if (s.checking) return <Loading what="your session" />;
   if (!s.me) return <LoginPage />;
   const me = s.me;
@@ -55,7 +56,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Boundary>
+        <Boundary key={location.pathname}>
           <Suspense fallback={<Loading what="view" />}>
             <Routes>
               <Route path="/" element={<Navigate to="/dashboard" replace />} />

@@ -51,6 +51,12 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     t.match(await page.getByTestId('top-process').textContent(), /python3/, 'top processes listed');
     t.match(await page.getByTestId('top-pod').textContent(), /bulk\/bulk-/, 'top pods listed');
     await s.shot(page, 'dashboard');
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('1h');
+    await page.getByRole('combobox', { name: 'Auto-refresh' }).selectOption('10000');
+    t.match(page.url(), /range=1h/, 'the range is in the URL');
+    t.match(page.url(), /refresh=10000/, 'so is auto-refresh');
+    await page.getByTestId('events-total').filter({ hasText: total.toLocaleString('en-US') }).waitFor();
+    t.pass('every seeded event is within the last hour too');
   });
 
   await t.test('events: filters live in the URL; the drawer shows the ancestry tree and Kubernetes context', async (t) => {

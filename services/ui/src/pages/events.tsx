@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { get } from '../api/client';
 import type { EventRow, Page } from '../api/types';
@@ -60,8 +60,10 @@ export default function Events() {
     return n;
   }), [setParams]);
 
+  const qc = useQueryClient();
+  const key = ['events', range.id, range.label, filters];
   const q = useInfiniteQuery({
-    queryKey: ['events', range.id, range.label, filters],
+    queryKey: key,
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam, signal }) => {
       const page = await get<Page<EventRow>>('/events', { ...range.resolve(), ...filters, limit: 1000, cursor: pageParam }, signal);
@@ -83,7 +85,8 @@ export default function Events() {
         <h1>Events</h1>
         <div className="toolbar">
           <TimeRangePicker key={range.id + range.label} range={range} onChange={setRange} />
-          <button type="button" onClick={() => void q.refetch()}>Refresh</button>
+          {/* Back to the newest rows: one request, not a re-fetch of every page scrolled through. */}
+          <button type="button" onClick={() => void qc.resetQueries({ queryKey: key, exact: true })}>Refresh</button>
         </div>
       </div>
       <FilterBar key={JSON.stringify(filters)} specs={FILTERS} values={filters} onApply={setFilters} label="Event filters" />
