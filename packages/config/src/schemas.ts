@@ -93,7 +93,7 @@ export const AgentConfig = Type.Object({
   TRACEHOUND_AGENT_LOADER: Type.Optional(Type.String({ minLength: 1, description: 'path of the tracehound-loader binary; unset means bpf/.output/tracehound-loader in this checkout' })),
   TRACEHOUND_AGENT_OUTPUT: Type.Union([Type.Literal('kafka'), Type.Literal('json')], { default: 'kafka', description: 'kafka (publish to events.raw) or json (JSON lines on stdout)' }),
   TRACEHOUND_AGENT_STATS_INTERVAL_MS: Type.Integer({ default: 10_000, minimum: 1_000, description: 'milliseconds between agent_stats events (at least 1000)' }),
-  TRACEHOUND_AGENT_RINGBUF_MB: Type.Integer({ default: 16, minimum: 1, maximum: 1024, description: 'the kernel ring buffer size in MiB (1-1024; rounded up to a power of two)' }),
+  TRACEHOUND_AGENT_RINGBUF_MB: Type.Integer({ default: 64, minimum: 1, maximum: 1024, description: 'the kernel ring buffer size in MiB (1-1024; rounded up to a power of two)' }),
   TRACEHOUND_AGENT_SPOOL_MAX_MB: Type.Integer({ default: 1024, minimum: 1, description: 'MiB of disk the spool may use while Kafka is away; past it the oldest events are dropped and counted' }),
   TRACEHOUND_AGENT_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'the address /healthz and /metrics listen on' }),
   TRACEHOUND_AGENT_HTTP_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535, description: 'the port of /healthz and /metrics (0 picks a free one)' }),
