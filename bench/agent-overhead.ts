@@ -9,7 +9,7 @@
  *     (kernel.bpf_stats_enabled, read with bpftool).
  *  2. Capacity: open storms paced at rising rates; events/s published, kernel drops, agent CPU
  *     (Node + loader) and RSS of each process. The highest rate with zero drops is the capacity.
- * Run: sudo npx tsx bench/agent-overhead.ts [N_EXEC=20000] [N_OPEN=1000000] [ROUNDS=3]
+ * Run: sudo npx tsx bench/agent-overhead.ts [N_EXEC=20000] [N_OPEN=1000000] [ROUNDS=3] (ROUNDS=0: capacity only)
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -162,24 +162,28 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cell = (xs: number[], base?: number) => {
-  const m = median(xs);
-  const over = base === undefined ? '' : ` (${m >= base ? '+' : ''}${fmt(((m - base) / base) * 100, 1)} %)`;
-  return `${fmt(m, 2)} s${over} [${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}]`;
-};
-const base = { exec: median(runs.none.exec), open: median(runs.none.open) };
-console.log(`\nMedian of ${ROUNDS} rounds [min–max]:\n`);
-console.log('| workload | no agent | Tracehound agent → Kafka | auditd (same rules) |');
-console.log('| --- | ---: | ---: | ---: |');
-console.log(`| ${fmt(N_EXEC)} execs of /bin/true | ${cell(runs.none.exec)} | ${cell(runs.agent.exec, base.exec)} | ${cell(runs.auditd.exec, base.exec)} |`);
-console.log(`| ${fmt(N_OPEN)} open/close of /etc/shadow | ${cell(runs.none.open)} | ${cell(runs.agent.open, base.open)} | ${cell(runs.auditd.open, base.open)} |`);
-const ratio = (k: 'exec' | 'open') => {
-  const audit = median(runs.auditd[k]) - base[k];
-  return audit > 0 ? fmt((median(runs.agent[k]) - base[k]) / audit, 2) : 'n/a (auditd showed no overhead)';
-};
-console.log(`agent overhead / auditd overhead (medians): execs ${ratio('exec')}, opens ${ratio('open')}`);
-const us = (k: keyof (typeof execCost)[number]) => fmt(median(execCost.map((c) => c[k])), 1);
-console.log(`where an exec's cost goes (median per exec, 3 events each, the idle rate before the storm subtracted): BPF programs ${us('bpfUs')} µs (machine-wide run time of th_* programs), loader ${us('loaderUs')} µs CPU, Node agent ${us('agentUs')} µs CPU; baseline exec ${fmt((base.exec / N_EXEC) * 1e6, 0)} µs wall`);
+if (ROUNDS > 0) report();
+function report(): void {
+  const cell = (xs: number[], base?: number) => {
+    const m = median(xs);
+    const over = base === undefined ? '' : ` (${m >= base ? '+' : ''}${fmt(((m - base) / base) * 100, 1)} %)`;
+    return `${fmt(m, 2)} s${over} [${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}]`;
+  };
+  const base = { exec: median(runs.none.exec), open: median(runs.none.open) };
+  console.log(`\nMedian of ${ROUNDS} rounds [min–max]:\n`);
+  console.log('| workload | no agent | Tracehound agent → Kafka | auditd (same rules) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(`| ${fmt(N_EXEC)} execs of /bin/true | ${cell(runs.none.exec)} | ${cell(runs.agent.exec, base.exec)} | ${cell(runs.auditd.exec, base.exec)} |`);
+  console.log(`| ${fmt(N_OPEN)} open/close of /etc/shadow | ${cell(runs.none.open)} | ${cell(runs.agent.open, base.open)} | ${cell(runs.auditd.open, base.open)} |`);
+  const ratio = (k: 'exec' | 'open') => {
+    const audit = median(runs.auditd[k]) - base[k];
+    return audit > 0 ? fmt((median(runs.agent[k]) - base[k]) / audit, 2) : 'n/a (auditd showed no overhead)';
+  };
+  console.log(`agent overhead / auditd overhead (medians): execs ${ratio('exec')}, opens ${ratio('open')}`);
+  const us = (k: keyof (typeof execCost)[number]) => fmt(median(execCost.map((c) => c[k])), 1);
+  console.log(`where an exec's cost goes (median per exec, 3 events each, the idle rate before the storm subtracted): BPF programs ${us('bpfUs')} µs (machine-wide run time of th_* programs), loader ${us('loaderUs')} µs CPU, Node agent ${us('agentUs')} µs CPU; baseline exec ${fmt((base.exec / N_EXEC) * 1e6, 0)} µs wall`);
+
+}
 
 // Capacity: paced open storms at rising rates, then full speed.
 const { child, port, loader } = await startAgent();
