@@ -118,7 +118,7 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     const inDom = await page.locator('[role=row]').count();
     t.ok(loaded >= 5000, `${loaded} rows loaded`);
     t.ok(inDom < 80, `${inDom} rows in the DOM`);
-    await body.focus();
+    await page.getByRole('grid', { name: 'Events' }).focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');

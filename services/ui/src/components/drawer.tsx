@@ -8,6 +8,19 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
     ref.current?.focus();
     const key = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
+      // Tab stays inside the dialog: from its last control to its first and back.
+      if (e.key !== 'Tab' || !ref.current) return;
+      const focusable = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]')];
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (!first || !last) return;
+      if (e.shiftKey && (document.activeElement === first || document.activeElement === ref.current)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     window.addEventListener('keydown', key);
     return () => {

@@ -43,11 +43,14 @@ export function VirtualTable<R>({ rows, columns, rowKey, onOpen, onNearEnd, labe
   };
   const activeId = rows[active] ? `row-${rowKey(rows[active]!)}` : undefined;
   return (
-    <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} aria-colcount={columns.length}>
+    // The grid itself takes focus and names the active row (aria-activedescendant), so a screen
+    // reader follows the arrow keys while only the rows in view exist.
+    <div className="vtable" role="grid" aria-label={label} aria-rowcount={rows.length + 1} aria-colcount={columns.length}
+      tabIndex={0} onKeyDown={key} aria-activedescendant={activeId}>
       <div className="vrow vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         {columns.map((c) => <div key={c.id} role="columnheader" className="vcell">{c.header}</div>)}
       </div>
-      <div className="vbody" ref={scroller} tabIndex={0} onKeyDown={key} aria-activedescendant={activeId} data-testid="vtable-body">
+      <div className="vbody" ref={scroller} role="rowgroup" data-testid="vtable-body">
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {items.map((it) => {
             const r = rows[it.index]!;
