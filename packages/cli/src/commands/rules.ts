@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { toJson } from '@tracehound/schemas';
-import { lintRuleFiles, testRules } from '@tracehound/detector';
 
 /**
  * `tracehound rules lint <files...>` checks rule files (line-precise errors, then every rule's
@@ -15,7 +13,10 @@ export function registerRules(program: Command): void {
     .description('validate rule files: structure, fields, operators, lists, shared conditions, templates, then each rule\'s examples')
     .argument('<files...>', 'rule files (JSON); lists and shared conditions may live in any of them')
     .option('--no-examples', 'skip running the rules\' positive and negative examples')
-    .action((files: string[], opts: { examples: boolean }) => {
+    .action(async (files: string[], opts: { examples: boolean }) => {
+      // Loaded when the command runs, like every other command's code: the detector must not
+      // weigh on the other commands' processes (the agent's RSS, for one).
+      const { lintRuleFiles } = await import('@tracehound/detector');
       const r = lintRuleFiles(files, { examples: opts.examples });
       for (const p of r.problems) process.stderr.write(`${p}\n`);
       process.stdout.write(r.ok
@@ -31,6 +32,7 @@ export function registerRules(program: Command): void {
     .requiredOption('-e, --events <file>', 'events, one JSON object per line')
     .option('--json', 'print alerts as JSON lines')
     .action(async (files: string[], opts: { events: string; json?: boolean }) => {
+      const [{ testRules }, { toJson }] = await Promise.all([import('@tracehound/detector'), import('@tracehound/schemas')]);
       let alerts = 0;
       let errors = 0;
       for await (const out of testRules(files, opts.events)) {
