@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
 import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject } from '@tracehound/kafka';
@@ -331,4 +331,5 @@ for (const rate of rates) {
   console.log('peak RSS:');
   for (const [k, v] of Object.entries(r.usage.rss)) console.log(`  ${k.padEnd(40)} ${fmt(v / 2 ** 20)} MiB`);
 }
+rmSync(dirname(PODS_FILE), { recursive: true, force: true });
 process.exit(0);
