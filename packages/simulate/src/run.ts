@@ -14,8 +14,8 @@ import { PodObject } from './pod.js';
 import type { Scenario } from './scenarios.js';
 
 const WORKLOAD = fileURLToPath(new URL('./workload.py', import.meta.url));
-/** The agent tests' imitations (memfd, socket dup, ptrace), reused rather than copied. */
-const AGENT_WORKLOAD = fileURLToPath(new URL('../../../services/agent/test/fixtures/workload.py', import.meta.url));
+/** The agent's kernel imitations (memfd, socket dup, ptrace; its tests run them too), reused rather than copied. */
+const AGENT_WORKLOAD = fileURLToPath(new URL('../../../services/agent/imitations/workload.py', import.meta.url));
 const ACTION_TIMEOUT_MS = 20_000;
 
 export interface SimulateOptions {

@@ -11,7 +11,7 @@ import { eventually } from '@tracehound/testkit';
 import { AgentAppConfig, DEFAULT_LOADER, buildAgent, type Agent } from '../src/index.js';
 import { findCgroup2Mount } from '../src/cgroup-resolver.js';
 
-const WORKLOAD = fileURLToPath(new URL('./fixtures/workload.py', import.meta.url));
+const WORKLOAD = fileURLToPath(new URL('../imitations/workload.py', import.meta.url));
 const why = process.getuid?.() !== 0 ? 'needs root to load BPF' : !existsSync('/sys/kernel/btf/vmlinux') ? 'no kernel BTF at /sys/kernel/btf/vmlinux' : false;
 if (why) t.comment(`skipping kernel tests: ${why}`);
 
