@@ -1,7 +1,7 @@
 import { TracehoundError } from '@tracehound/errors';
+import { PERMISSIONS, type Permission, type Role } from './permissions.js';
 
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, PERMISSIONS, type Permission, type Role } from './permissions.js';
 
 /** Who is calling: a user, through a session (login) or an API token. */
 export interface Principal {
@@ -12,20 +12,6 @@ export interface Principal {
   auth: 'session' | 'token';
   tokenId: string;
 }
-
-/**
- * What each role may do. Reading is scoped by namespace for everyone; changing alert state and
- * rules needs an analyst; users and other people's tokens need an admin. Rules apply to every
- * namespace, so changing them also needs a scope of all namespaces.
- */
-export const PERMISSIONS = {
-  read: ['viewer', 'analyst', 'admin'],
-  'alerts:write': ['analyst', 'admin'],
-  'rules:write': ['analyst', 'admin'],
-  'rules:backtest': ['analyst', 'admin'],
-  'users:admin': ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
-export type Permission = keyof typeof PERMISSIONS;
 
 export function can(p: Principal, perm: Permission): boolean {
   if (!(PERMISSIONS[perm] as readonly Role[]).includes(p.role)) return false;

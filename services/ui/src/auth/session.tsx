@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, onSessionExpired, post, session } from '../api/client';
+import { PERMISSIONS, type Permission } from '@tracehound/api/permissions';
 import type { LoginReply, Me, Role } from '../api/types';
 
 export interface Session {
@@ -61,14 +62,7 @@ export function useSession(): Session {
   return s;
 }
 
-/** What a role may do; mirrors the API's PERMISSIONS (services/api/src/auth/principal.ts), which enforces it. */
-const PERMISSIONS = {
-  'alerts:write': ['analyst', 'admin'],
-  'rules:write': ['analyst', 'admin'],
-  'rules:backtest': ['analyst', 'admin'],
-  'users:admin': ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
-export type Permission = keyof typeof PERMISSIONS;
+export type { Permission };
 
 export function can(me: Me | null, perm: Permission): boolean {
   if (!me || !(PERMISSIONS[perm] as readonly Role[]).includes(me.role)) return false;

@@ -35,3 +35,15 @@ export function useUrlFilters(specs: readonly FilterSpec[]): [Record<string, str
 
 /** "a, b" → ["a", "b"] for a repeatable filter typed in one box. */
 export const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** One URL parameter (e.g. the open drawer's id, so a link shows the same record): its value and a setter (null removes it). */
+export function useUrlParam(name: string): [string | null, (value: string | null) => void] {
+  const [params, setParams] = useSearchParams();
+  const set = useCallback((value: string | null) => setParams((prev) => {
+    const p = new URLSearchParams(prev);
+    if (value) p.set(name, value);
+    else p.delete(name);
+    return p;
+  }), [name, setParams]);
+  return [params.get(name), set];
+}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { get, post } from '../api/client';
 import { followAlerts, type LiveStatus } from '../api/live';
 import type { Alert, AlertDetail, Page } from '../api/types';
@@ -13,7 +13,7 @@ import { ErrorBox, Empty, Loading, QueryState } from '../components/states';
 import { TimeRangePicker } from '../components/time-range-picker';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { formatCount, formatShortTime, formatTime, useTimeRange } from '../lib/time-range';
-import { useUrlFilters, type FilterSpec } from '../lib/url-filters';
+import { useUrlFilters, useUrlParam, type FilterSpec } from '../lib/url-filters';
 
 const FILTERS: readonly FilterSpec[] = [
   { name: 'severity', label: 'Severity', multi: true, placeholder: 'high, critical' },
@@ -39,14 +39,7 @@ const COLUMNS: Column<Alert & { live?: boolean }>[] = [
 export default function Alerts() {
   const [range, setRange] = useTimeRange('7d');
   const [filters, setFilters] = useUrlFilters(FILTERS);
-  const [params, setParams] = useSearchParams();
-  const open = params.get('alert');
-  const setOpen = useCallback((id: string | null) => setParams((p) => {
-    const n = new URLSearchParams(p);
-    if (id) n.set('alert', id);
-    else n.delete('alert');
-    return n;
-  }), [setParams]);
+  const [open, setOpen] = useUrlParam('alert');
   const [live, setLive] = useState<Alert[]>([]);
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [announce, setAnnounce] = useState('');

@@ -1,6 +1,5 @@
 import { useCallback, useMemo } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
 import { get } from '../api/client';
 import type { EventRow, Page } from '../api/types';
 import { Cell } from '../components/clip';
@@ -11,7 +10,7 @@ import { Empty, ErrorBox, Loading } from '../components/states';
 import { TimeRangePicker } from '../components/time-range-picker';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { formatCount, formatShortTime, useTimeRange } from '../lib/time-range';
-import { useUrlFilters, type FilterSpec } from '../lib/url-filters';
+import { useUrlFilters, useUrlParam, type FilterSpec } from '../lib/url-filters';
 
 /** Every filter of GET /api/v1/events (services/api/src/schemas/events.ts), with the same names. */
 const FILTERS: readonly FilterSpec[] = [
@@ -51,14 +50,7 @@ const COLUMNS: Column<Row>[] = [
 export default function Events() {
   const [range, setRange] = useTimeRange('24h');
   const [filters, setFilters] = useUrlFilters(FILTERS);
-  const [params, setParams] = useSearchParams();
-  const open = params.get('event');
-  const setOpen = useCallback((id: string | null) => setParams((p) => {
-    const n = new URLSearchParams(p);
-    if (id) n.set('event', id);
-    else n.delete('event');
-    return n;
-  }), [setParams]);
+  const [open, setOpen] = useUrlParam('event');
 
   const qc = useQueryClient();
   const key = ['events', range.id, range.label, filters];
