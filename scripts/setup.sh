@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what this checkout needs and is missing, and nothing that is already there, so it is
 # cheap to run before every test run. Debian packages need root; npm packages come from the lock.
+# `--tests` also installs what only the tests use (Chromium, the deployment checks' tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tests=false
+[ "${1:-}" = --tests ] && tests=true
 
 # The local stack (packages/stack) runs Kafka 4 and Apicurio Registry 3: Java 17+, and Maven to
 # fetch them from Maven Central.
@@ -13,7 +16,7 @@ missing=()
 if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then missing+=(openjdk-17-jre-headless); fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # The web UI's browser tests drive Debian's Chromium (playwright-core cannot download browsers here).
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+if $tests && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing ${missing[*]}; as root run: apt-get install ${missing[*]}" >&2
@@ -39,7 +42,7 @@ fi
 
 # The deployment checks' tools (kustomize, the Docker Compose plugin, hadolint, the Python SIEM
 # example's packages), each only when missing.
-packages/deploy/tools/install.sh
+if $tests; then packages/deploy/tools/install.sh; fi
 
 # The agent's kernel programs and loader: bpf/build.sh installs clang, libbpf-dev, bpftool … when
 # missing and builds only what is out of date. A host that cannot build them (no root, not

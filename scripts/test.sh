@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/setup.sh
+./scripts/setup.sh --tests
 # Set before `up`, so a half-started stack is stopped too.
 # The tests start a local Kubernetes API server (kube-apiserver + etcd) when they need it and
 # leave it running for the next file; stop it too.
