@@ -9,7 +9,7 @@ const run = promisify(execFile);
 /** The repository root, and where packages/deploy/tools/install.sh puts its tools. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TOOLS_DIR = `${REPO_ROOT}.cache/tools`;
-const INSTALL = 'packages/deploy/tools/install.sh (run by scripts/setup.sh)';
+const INSTALL = 'packages/deploy/tools/install.sh (run by scripts/setup.sh --tests)';
 
 export const TOOLS = {
   kustomize: `${TOOLS_DIR}/bin/kustomize`,
