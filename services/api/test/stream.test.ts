@@ -67,17 +67,22 @@ t.test('many concurrent streams: past the limit a clear 503, the server stays re
   const base = `http://127.0.0.1:${(a.api.app.server.address() as { port: number }).port}`;
   const users = await Promise.all([0, 1, 2, 3].map((i) => a.user('viewer', '*', `crowd${i}`)));
   const controllers: AbortController[] = [];
+  // The open responses are kept reachable: fetch cancels the body of a Response that is garbage
+  // collected, which would close its stream and free a slot mid-test.
+  const served: Response[] = [];
   const statuses = await Promise.all(Array.from({ length: 160 }, async (_, i) => {
     const c = new AbortController();
     controllers.push(c);
     const res = await fetch(`${base}/api/v1/stream/alerts`, { headers: { authorization: `Bearer ${users[i % 4]}` }, signal: c.signal });
     if (res.status !== 200) t.match(await res.json(), { error: 'TH_ERR_UNAVAILABLE', message: /too many live streams/ });
+    else served.push(res);
     return res.status;
   }));
   t.teardown(() => controllers.forEach((c) => c.abort()));
   t.equal(statuses.filter((s) => s === 200).length, 40, 'exactly the limit is served');
   t.equal(statuses.filter((s) => s === 503).length, 120, 'the rest are refused at once');
   t.equal((await fetch(`${base}/healthz`)).status, 200, 'still responsive');
+  t.equal(a.api.live.size, served.length, 'every served stream is still open');
   controllers.forEach((c) => c.abort());
   const deadline = Date.now() + 5_000;
   while (a.api.live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
