@@ -125,6 +125,8 @@ t.test('the web UI on the real API, sink, Kafka and chDB, driven in Chromium (in
     await page.getByRole('dialog', { name: 'Event detail' }).waitFor();
     t.match(page.url(), /event=bulk-1(&|$)/, 'Enter opens the second row');
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Event detail' }).waitFor({ state: 'hidden', timeout: 5_000 });
+    t.notMatch(page.url(), /event=/, 'Escape closes it');
   });
 
   await t.test('alerts: one produced now arrives live; detail, acknowledge and history', async (t) => {

@@ -1,13 +1,21 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
 /** A side panel (dialog): focus moves in when it opens, Escape closes it, focus returns where it was. */
 export function Drawer({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // The latest onClose, so the keyboard handling below is set up once per opening (a parent's
+  // new callback on each URL change must not move focus around or drop a key press).
+  const close = useRef(onClose);
+  useLayoutEffect(() => {
+    close.current = onClose;
+  });
+  // A layout effect: in place before the dialog is painted, so an Escape pressed as soon as it
+  // shows closes it.
+  useLayoutEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     ref.current?.focus();
     const key = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') close.current();
       // Tab stays inside the dialog: from its last control to its first and back.
       if (e.key !== 'Tab' || !ref.current) return;
       const focusable = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input, select, textarea, [tabindex="0"]')];
@@ -27,7 +35,7 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
       window.removeEventListener('keydown', key);
       before?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="drawer-backdrop" onClick={onClose}>
       <aside className="drawer" role="dialog" aria-modal="true" aria-label={title} tabIndex={-1} ref={ref} onClick={(e) => e.stopPropagation()}>
