@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { get, post } from '../api/client';
@@ -13,6 +13,7 @@ import { ErrorBox, Empty, Loading, QueryState } from '../components/states';
 import { TimeRangePicker } from '../components/time-range-picker';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { formatCount, formatShortTime, formatTime, useTimeRange } from '../lib/time-range';
+import { useLoadMore } from '../lib/load-more';
 import { useUrlFilters, useUrlParam, type FilterSpec } from '../lib/url-filters';
 
 const FILTERS: readonly FilterSpec[] = [
@@ -60,10 +61,7 @@ export default function Alerts() {
     const seen = new Set(stored.map((a) => a.id));
     return [...live.filter((a) => !seen.has(a.id) && matches(a, filters)).map((a) => ({ ...a, live: true })), ...stored];
   }, [q.data, live, filters]);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
-  const more = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const more = useLoadMore(q);
 
   return (
     <div className="page page-fill">
@@ -78,7 +76,7 @@ export default function Alerts() {
       </div>
       <div className="sr-only" aria-live="polite">{announce}</div>
       <FilterBar key={JSON.stringify(filters)} specs={FILTERS} values={filters} onApply={setFilters} label="Alert filters" />
-      <p className="muted" data-testid="alerts-count">{q.isPending ? '' : `${formatCount(rows.length)} alerts${hasNextPage ? ' — more load as you scroll' : ''}`}</p>
+      <p className="muted" data-testid="alerts-count">{q.isPending ? '' : `${formatCount(rows.length)} alerts${q.hasNextPage ? ' — more load as you scroll' : ''}`}</p>
       {q.isPending ? <Loading what="alerts" />
         : q.error && rows.length === 0 ? <ErrorBox error={q.error} retry={() => void q.refetch()} title="Could not load alerts" />
           : rows.length === 0 ? <Empty>No alerts match in {range.label.toLowerCase()}. New ones appear here as they arrive.</Empty>

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { get } from '../api/client';
 import type { EventRow, Page } from '../api/types';
@@ -10,6 +10,7 @@ import { Empty, ErrorBox, Loading } from '../components/states';
 import { TimeRangePicker } from '../components/time-range-picker';
 import { VirtualTable, type Column } from '../components/virtual-table';
 import { formatCount, formatShortTime, useTimeRange } from '../lib/time-range';
+import { useLoadMore } from '../lib/load-more';
 import { useUrlFilters, useUrlParam, type FilterSpec } from '../lib/url-filters';
 
 /** Every filter of GET /api/v1/events (services/api/src/schemas/events.ts), with the same names. */
@@ -66,10 +67,7 @@ export default function Events() {
     staleTime: Infinity,
   });
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = q;
-  const more = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const more = useLoadMore(q);
 
   return (
     <div className="page page-fill">
@@ -83,8 +81,8 @@ export default function Events() {
       </div>
       <FilterBar key={JSON.stringify(filters)} specs={FILTERS} values={filters} onApply={setFilters} label="Event filters" />
       <p className="muted" role="status" data-testid="events-count">
-        {q.isPending ? '' : `${formatCount(rows.length)} events loaded${hasNextPage ? ' — more load as you scroll' : ''}`}
-        {isFetchingNextPage ? ' · loading more…' : ''}
+        {q.isPending ? '' : `${formatCount(rows.length)} events loaded${q.hasNextPage ? ' — more load as you scroll' : ''}`}
+        {q.isFetchingNextPage ? ' · loading more…' : ''}
       </p>
       {q.isPending ? <Loading what="events" />
         : q.error && rows.length === 0 ? <ErrorBox error={q.error} retry={() => void q.refetch()} title="Could not load events" />
