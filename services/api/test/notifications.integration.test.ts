@@ -74,8 +74,10 @@ t.test('notification routes through the API, live in a running notifier; status 
   const status = await eventually(async () => {
     const s = await a.get('/api/v1/notifications/status', viewer);
     const b = s.body.items?.find((x: { route_id: string }) => x.route_id === 'broken');
-    return b?.state === 'failing' ? s.body.items : undefined;
-  }, 30_000, 'the broken route reported failing');
+    const soc = s.body.items?.find((x: { route_id: string }) => x.route_id === 'soc');
+    // The two routes deliver independently: wait for both reports, not just the first to land.
+    return b?.state === 'failing' && soc?.delivered_24h === 2 ? s.body.items : undefined;
+  }, 30_000, 'the broken route reported failing and the second delivery to soc recorded');
   t.match(status.find((x: any) => x.route_id === 'broken'), { state: 'failing', last_outcome: 'retrying', last_status_code: 500, last_error: /HTTP 500/, backlog: 1 });
   t.match(status.find((x: any) => x.route_id === 'soc'), { state: 'ok', delivered_24h: 2 });
 
