@@ -6,9 +6,9 @@ import { createLogger } from '@tracehound/logging';
 import { enableDefaultMetrics } from '@tracehound/metrics';
 import { runMain } from '@tracehound/service';
 import { buildApi } from './app.js';
-import { apiOptions } from './options.js';
+import { StageGroupsConfig, apiOptions } from './options.js';
 
-export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig, K8sAuditConfig, ApiTlsConfig]);
+export const ApiProcessConfig = Type.Composite([CommonConfig, ClickHouseConfig, RetentionConfig, ApiConfig, K8sAuditConfig, ApiTlsConfig, StageGroupsConfig]);
 
 /** `tracehound api`: the process around the API app (config, ClickHouse and Kafka clients, listening, signals). */
 export async function main(): Promise<void> {

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Kafka } from 'kafkajs';
 import type { ClickHouseLike, DdlContext } from '@tracehound/clickhouse';
-import type { ApiConfig, ApiTlsConfig, CommonConfig, K8sAuditConfig } from '@tracehound/config';
+import { DetectorConfig, EnricherConfig, SinkConfig, type ApiConfig, type ApiTlsConfig, type CommonConfig, type K8sAuditConfig } from '@tracehound/config';
 import { TracehoundError } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
 import type { ApiOptions } from './app.js';
 
-export type ApiSettings = Static<typeof CommonConfig> & Static<typeof ApiConfig> & Static<typeof K8sAuditConfig> & Static<typeof ApiTlsConfig>;
+/** The consumer groups of the stages the pipeline health shows: the very variables those services read. */
+export const StageGroupsConfig = Type.Composite([
+  Type.Pick(EnricherConfig, ['TRACEHOUND_ENRICHER_GROUP']),
+  Type.Pick(DetectorConfig, ['TRACEHOUND_DETECTOR_GROUP_ID']),
+  Type.Pick(SinkConfig, ['TRACEHOUND_SINK_GROUP_ID']),
+]);
+
+export type ApiSettings = Static<typeof CommonConfig> & Static<typeof ApiConfig> & Static<typeof K8sAuditConfig> & Static<typeof ApiTlsConfig> & Static<typeof StageGroupsConfig>;
 
 /** ApiOptions from loaded configuration: the one mapping `tracehound api` and the all-in-one process share. */
 export function apiOptions(
@@ -29,6 +36,7 @@ export function apiOptions(
     sseMaxClients: cfg.TRACEHOUND_API_SSE_MAX_CLIENTS,
     backtest: { maxEvents: cfg.TRACEHOUND_API_BACKTEST_MAX_EVENTS, timeoutMs: cfg.TRACEHOUND_API_BACKTEST_TIMEOUT_MS },
     ...tlsOf(cfg),
+    ui: { stageGroups: { enricher: cfg.TRACEHOUND_ENRICHER_GROUP, detector: cfg.TRACEHOUND_DETECTOR_GROUP_ID, sink: cfg.TRACEHOUND_SINK_GROUP_ID } },
     k8sAudit: {
       tokens: cfg.TRACEHOUND_API_K8S_AUDIT_TOKENS.split(',').filter(Boolean),
       clientNames: cfg.TRACEHOUND_API_K8S_AUDIT_CLIENT_NAMES.split(',').map((s) => s.trim()).filter(Boolean),
