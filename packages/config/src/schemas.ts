@@ -179,6 +179,14 @@ export const PlatformConfig = Type.Object({
     default: false,
     description: 'true or false: without TRACEHOUND_KUBECONFIG, enrich against the local Kubernetes API server (started if needed, as `tracehound kube up`); false means events stay host/unresolved',
   }),
+  TRACEHOUND_UP_THREADS: Type.Union([Type.Literal('workers'), Type.Literal('one')], {
+    default: 'workers',
+    description: 'workers (enricher, detector, notifier and agent each on a worker thread of the process; sink and API on the main thread) or one (everything on the main thread)',
+  }),
+  TRACEHOUND_UP_WORKER_YOUNG_MB: Type.Integer({
+    default: 0, minimum: 0, maximum: 4096,
+    description: 'the young-generation heap of each worker thread in MiB (0-4096; 0 means V8\'s default); larger means fewer scavenges per event',
+  }),
 });
 
 /** The attack generator (`tracehound simulate`). */

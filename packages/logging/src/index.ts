@@ -14,3 +14,8 @@ export function createLogger(name: string, level: LevelWithSilent = 'info'): Log
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** A logger whose JSON lines go to `write`, one call per line (a worker thread forwards them to the main thread's logger). */
+export function lineLogger(level: LevelWithSilent, write: (line: string) => void): Logger {
+  return pino({ level, base: undefined }, { write });
+}

@@ -3,7 +3,8 @@ import { TracehoundError, errorMessage } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
 import type { PlatformSettings } from './config.js';
 import { HOSTED } from './hosted/index.js';
-import type { HostedService, Running } from './hosted/types.js';
+import type { HostContext, HostedService, Running, Skipped } from './hosted/types.js';
+import { startInWorker, type ThreadRunning } from './threads/worker-host.js';
 
 /** chDB allows one process per data dir: a second one gets a message naming the way out, not a lock-file error. */
 function openClickHouse(o: ReturnType<typeof storageFromConfig>['client']) {
@@ -28,6 +29,10 @@ export interface ServiceState {
   state: 'running' | 'skipped';
   /** Why a skipped service did not start. */
   reason?: string;
+  /** The worker_threads threadId it runs on (0: the main thread). */
+  threadId?: number;
+  /** The Linux thread id of its worker thread (per-thread CPU in /proc/<pid>/task/<tid>). */
+  tid?: number;
 }
 
 export interface Platform {
@@ -38,8 +43,19 @@ export interface Platform {
   readonly clickhouse: ClickHouseClient;
   ready(): boolean;
   details(): Record<string, Record<string, unknown>>;
-  /** Stops every hosted service in reverse start order, then closes ClickHouse. */
+  /** Stops every hosted service in reverse start order, then closes ClickHouse (once; later calls wait for the same). */
   close(): Promise<void>;
+  /**
+   * Settles if a service in a worker thread dies while running: the reason, once the rest has
+   * been stopped in reverse order (in one process its uncaught error would have ended them all).
+   */
+  readonly failure: Promise<Error>;
+}
+
+/** Starts one entry on the main thread, or in a worker thread when it can run there and threads are on. */
+function startOne(service: HostedService, ctx: HostContext): Promise<Running | ThreadRunning | Skipped> {
+  if (service.module === undefined || ctx.cfg.TRACEHOUND_UP_THREADS === 'one') return service.start(ctx);
+  return startInWorker(service, { cfg: ctx.cfg, logger: ctx.logger, youngMb: ctx.cfg.TRACEHOUND_UP_WORKER_YOUNG_MB });
 }
 
 /**
@@ -52,7 +68,8 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
   const clickhouse = openClickHouse(storage.client);
   const running: Array<{ name: string; app: Running }> = [];
   const services: ServiceState[] = [];
-  const closeAll = async () => {
+  let closing: Promise<void> | undefined;
+  const closeAll = () => (closing ??= (async () => {
     for (const { name, app } of [...running].reverse()) {
       const t0 = Date.now();
       await app.close().catch((err: unknown) => deps.logger.warn({ err }, `${name} close: ${errorMessage(err)}`));
@@ -60,30 +77,47 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
     }
     running.length = 0;
     await clickhouse.close();
+  })());
+  let failed: (err: Error) => void = () => undefined;
+  const failure = new Promise<Error>((resolve) => (failed = resolve));
+  let crashed: Error | undefined;
+  let allStarted = false;
+  const onCrash = (name: string, err: Error) => {
+    if (closing || crashed) return;
+    crashed = err;
+    // While starting, the start loop throws it and stops what runs.
+    if (!allStarted) return;
+    deps.logger.error({ service: name }, `${err.message}; stopping the other services`);
+    void closeAll().then(() => failed(err));
   };
   try {
     for (const service of deps.services ?? HOSTED) {
       const logger = deps.logger.child({ component: service.name });
-      const started = await service.start({ cfg, logger, clickhouse, ddl: storage.ddl, onFirstAdmin: (u, p) => deps.onFirstAdmin?.(u, p) });
+      const started = await startOne(service, { cfg, logger, clickhouse, ddl: storage.ddl, onFirstAdmin: (u, p) => deps.onFirstAdmin?.(u, p) });
       if ('skipped' in started) {
         deps.logger.warn({ service: service.name, reason: started.skipped }, `${service.name} not started: ${started.skipped}; the rest runs`);
         services.push({ name: service.name, state: 'skipped', reason: started.skipped });
         continue;
       }
       running.push({ name: service.name, app: started });
-      services.push({ name: service.name, state: 'running' });
+      const thread = 'threadId' in started ? { threadId: started.threadId, ...(started.tid ? { tid: started.tid } : {}) } : { threadId: 0 };
+      services.push({ name: service.name, state: 'running', ...thread });
+      if ('failed' in started) void started.failed.then((err) => onCrash(service.name, err));
+      if (crashed) throw crashed;
     }
   } catch (err) {
     await closeAll();
     throw err;
   }
+  allStarted = true;
   const api = running.find((r) => r.name === 'api');
   return {
     url: String(api?.app.details().url ?? ''),
     services,
     clickhouse,
-    ready: () => running.every((r) => r.app.ready()),
+    ready: () => !crashed && running.every((r) => r.app.ready()),
     details: () => Object.fromEntries(running.map((r) => [r.name, r.app.details()])),
     close: closeAll,
+    failure,
   };
 }

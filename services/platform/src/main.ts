@@ -23,7 +23,7 @@ export function banner(p: Platform, beside: string[], admin: { user: string; pas
     '',
     `Tracehound is up — UI and API: ${p.url}  (OpenAPI: ${p.url}/docs)`,
     ...beside.map((l) => `  ${l}`),
-    ...p.services.map((s) => `  ${s.name.padEnd(14)} ${s.state === 'running' ? 'running' : `not started: ${s.reason}`}`),
+    ...p.services.map((s) => `  ${s.name.padEnd(14)} ${s.state === 'running' ? `running${s.threadId ? ` (worker thread ${s.threadId})` : ''}` : `not started: ${s.reason}`}`),
     admin
       ? `First admin created — user ${admin.user}, password ${admin.password}\n  (shown only now; change it with PATCH /api/v1/users/${admin.user})`
       : 'Users exist already (the first admin was printed at the first start).',
@@ -55,10 +55,11 @@ export async function up(o: UpOptions = {}): Promise<void> {
   if (claim.stale) logger.warn({ pid: claim.stale, left: claim.left }, `a previous run (pid ${claim.stale}) did not stop cleanly; its pid file was removed, and what it started (${[...claim.left.stack, ...claim.left.kube].join(', ') || 'nothing'}) is stopped at exit if still running`);
 
   const beside: Started[] = [];
-  const undo = async () => {
+  let undone: Promise<void> | undefined;
+  const undo = () => (undone ??= (async () => {
     for (const s of [...beside].reverse()) await s.stop().catch((err: unknown) => logger.warn({ err }, 'stop failed'));
     claim.release();
-  };
+  })());
   let platform: Platform;
   let admin: { user: string; password: string } | undefined;
   try {
@@ -79,6 +80,12 @@ export async function up(o: UpOptions = {}): Promise<void> {
     throw err;
   }
   out(banner(platform, beside.flatMap((s) => s.lines), admin));
+  // A service that dies in its worker thread has stopped the others; what `up` started beside goes too.
+  void platform.failure.then(async (err) => {
+    logger.fatal({ err }, `tracehound stopped: ${err.message}`);
+    process.exitCode = 1;
+    await undo();
+  });
   await runMain('tracehound', logger, async () => ({
     async close() {
       await platform.close();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_LOADER, buildAgent } from '@tracehound/agent';
 import { errorMessage } from '@tracehound/errors';
-import type { HostedService } from './types.js';
+import { threadable } from './types.js';
 
 const BTF = '/sys/kernel/btf/vmlinux';
 const READY_TIMEOUT_MS = 60_000;
@@ -15,7 +15,7 @@ export function agentUnavailable(loader: string, uid = process.getuid?.()): stri
 }
 
 /** The node agent, when this machine can load eBPF; otherwise it is skipped with the reason and the rest runs. */
-export const agent: HostedService = {
+export const agent = threadable(import.meta.url, {
   name: 'agent',
   async start({ cfg, logger }) {
     if (cfg.TRACEHOUND_UP_AGENT === 'off') return { skipped: 'off (TRACEHOUND_UP_AGENT=off)' };
@@ -42,4 +42,4 @@ export const agent: HostedService = {
     }
     return { ready: () => fatal === undefined, details: () => app.status(), close: () => app.close() };
   },
-};
+});

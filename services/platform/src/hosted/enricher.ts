@@ -1,11 +1,10 @@
-import { createEnricher } from '@tracehound/enricher';
 import { noCluster } from '../no-cluster.js';
-import { startedOrClosed } from './types.js';
-import type { HostedService } from './types.js';
+import { startedOrClosed, threadable } from './types.js';
 
-export const enricher: HostedService = {
+export const enricher = threadable(import.meta.url, {
   name: 'enricher',
   async start({ cfg, logger }) {
+    const { createEnricher } = await import('@tracehound/enricher');
     // One machine without TRACEHOUND_KUBECONFIG has no cluster: events go on as host/unresolved at
     // once (holding events of unknown containers would only delay them) and nothing logs about it.
     const offline = !cfg.TRACEHOUND_KUBECONFIG;
@@ -15,4 +14,4 @@ export const enricher: HostedService = {
     await startedOrClosed(app);
     return { ready: app.ready, details: () => ({ ...app.details(), cluster: offline ? 'none' : cfg.TRACEHOUND_KUBECONFIG }), close: () => app.close() };
   },
-};
+});
