@@ -3,14 +3,14 @@
  * `repeats` runs with the spread (min–max) beside it; the cases of a table run interleaved (all
  * once, then all again) so that the machine's changing load hits them alike. Four tables:
  *  1. Event → row → payload → insert, by format, insert path and batch size. Baseline: chDB's
- *     raw insert of JSONCompactEachRow (what the sink used before); "file" writes the payload to
- *     a file and runs INSERT … SELECT FROM file() (fileInserter); ArrowStream is encoded with
- *     apache-arrow. Stages: map (eventToRow), encode (payload bytes), engine (the insert).
+ *     raw insert of JSONCompactEachRow (what the sink used first); "file" writes the payload to
+ *     a file and runs INSERT … SELECT FROM file() (fileInserter); "file, no fold" adds the
+ *     sink's optimize_on_insert = 0; Native is encoded by encodeNative from eventValues (the
+ *     sink's path now). Stages: map (eventToRow / eventValues), encode (payload bytes), engine
+ *     (the insert). JSONEachRow and ArrowStream (apache-arrow) were measured in earlier runs.
  *  2. The engine alone by input format: payloads of the same rows produced by the engine itself,
  *     inserted through file() into the events table and into a Null table (parsing only).
- *  3. The events table's write path alone (INSERT … SELECT from a Memory table, nothing to parse):
- *     the full table, and without the roll-up view, the projection, the skip indexes, the
- *     deduplication window; with LZ4 codecs; sorted by (ts, id).
+ *  3. (The events table's write path alone, part by part: bench/sink-write-path.ts.)
  *  4. The sink's loop over one Kafka-sized batch: sequential (map, encode, insert, next) vs
  *     pipelined (the next chunk is mapped and encoded while the engine inserts this one).
  * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3]
@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENTS, createClickHouse, createTable, eventToRow, fileInserter, insertColumns, insertStructure, migrate, rawInserter, type Column, type RawInsert, type TableSpec } from '@tracehound/clickhouse';
+import { EVENTS, createClickHouse, encodeNative, eventToRow, eventValues, fileInserter, insertColumns, insertStructure, migrate, nativeStructure, rawInserter, type Column, type RawInsert } from '@tracehound/clickhouse';
 import { Session } from 'chdb';
 import { sampleEnrichedEvent, type Event } from '@tracehound/schemas';
 import { rowsToArrow } from './sink-arrow.js';
@@ -56,17 +56,25 @@ const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 let run = 0;
 /** Fresh ids per run: the table folds equal (namespace, ts, id) rows. */
 const rowsOf = (list: Event[], first: number) => list.map((e, j) => ({ ...eventToRow(e, { topic: 'bench', partition: 0, offset: String(first + j) }), id: `${run}-${e.id}` }));
+const ID = cols.indexOf('id');
+const valuesOf = (list: Event[], first: number) => list.map((e, j) => {
+  const v = eventValues(e, { topic: 'bench', partition: 0, offset: String(first + j) });
+  v[ID] = `${run}-${e.id}`;
+  return v;
+});
+const NO_FOLD = { optimize_on_insert: 0 };
 
-type Encoder = (rows: Record<string, unknown>[]) => Uint8Array;
+type Encoder = (rows: unknown[]) => Uint8Array;
 const encoders: Record<string, Encoder> = {
   JSONEachRow: (rows) => Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
-  JSONCompactEachRow: (rows) => Buffer.from(rows.map((r) => JSON.stringify(cols.map((c) => r[c]))).join('\n')),
-  ArrowStream: (rows) => rowsToArrow(columns, rows),
+  JSONCompactEachRow: (rows) => Buffer.from((rows as Record<string, unknown>[]).map((r) => JSON.stringify(cols.map((c) => r[c]))).join('\n')),
+  ArrowStream: (rows) => rowsToArrow(columns, rows as Record<string, unknown>[]),
+  Native: (rows) => encodeNative(EVENTS, rows as unknown[][]),
 };
-const paths: Record<string, (r: RawInsert) => Promise<void>> = { raw, file };
+const paths: Record<string, (r: RawInsert) => Promise<void>> = { raw, file, 'file, no fold': (r) => file({ ...r, settings: { ...r.settings, ...NO_FOLD } }) };
 const cases: Array<[string, string, number]> = [];
 for (const batch of [1_000, 10_000, 50_000]) {
-  cases.push(['JSONCompactEachRow', 'raw', batch], ['JSONCompactEachRow', 'file', batch], ['JSONEachRow', 'raw', batch], ['JSONEachRow', 'file', batch], ['ArrowStream', 'file', batch]);
+  cases.push(['JSONCompactEachRow', 'raw', batch], ['JSONCompactEachRow', 'file', batch], ['JSONCompactEachRow', 'file, no fold', batch], ['Native', 'file', batch], ['Native', 'file, no fold', batch]);
 }
 
 console.log(`sink insert benchmark — ${fmt(N)} enriched events per run, ${REPEATS} runs per case, median (min–max) rows/s — ${machine()}`);
@@ -85,11 +93,11 @@ for (let rep = 0; rep < REPEATS; rep++) {
     r.bytes = 0;
     for (let i = 0; i < N; i += batch) {
       const t0 = process.hrtime.bigint();
-      const rows = rowsOf(events.slice(i, i + batch), i);
+      const rows = format === 'Native' ? valuesOf(events.slice(i, i + batch), i) : rowsOf(events.slice(i, i + batch), i);
       const t1 = process.hrtime.bigint();
       const body = encoders[format]!(rows);
       const t2 = process.hrtime.bigint();
-      await paths[path]!({ table: 'bench.events', columns: cols, structure, format, body, settings: { insert_deduplication_token: `bench:${run}:${i}` } });
+      await paths[path]!({ table: 'bench.events', columns: cols, structure: format === 'Native' ? nativeStructure(EVENTS) : structure, format, body, settings: { insert_deduplication_token: `bench:${run}:${i}` } });
       map += Number(t1 - t0) / 1e9;
       enc += Number(t2 - t1) / 1e9;
       eng += seconds(t2);
@@ -105,7 +113,7 @@ for (let rep = 0; rep < REPEATS; rep++) {
 for (const [c, [format, path, batch]] of cases.entries()) {
   const r = results[c]!;
   const base = results[cases.findIndex(([f, p, b]) => f === 'JSONCompactEachRow' && p === 'raw' && b === batch)]!;
-  console.log(`| ${format} | ${path === 'raw' ? 'raw insert' : 'file()'} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.map)} | ${summary(r.enc)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / median(base.all)).toFixed(2)}x |`);
+  console.log(`| ${format} | ${path === 'raw' ? 'raw insert' : path.replace('file', 'file()')} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.map)} | ${summary(r.enc)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / median(base.all)).toFixed(2)}x |`);
 }
 
 // 2. The engine alone, by input format: the same rows, encoded by the engine, read back through file().
@@ -134,41 +142,11 @@ for (let rep = 0; rep < REPEATS; rep++) {
 }
 for (const f of formats) console.log(`| ${f} | ${fmt(payloads.get(f)!.length / N)} | ${summary(into.get(f)!.events)} | ${summary(into.get(f)!.parse_only)} |`);
 
-// 3. The write path alone, by table variant.
-const variants: Array<[string, TableSpec | 'no roll-up view']> = [
-  ['events as migrated (roll-up view, projection, 4 skip indexes, dedup window, ZSTD)', EVENTS],
-  ['without the roll-up view', 'no roll-up view'],
-  ['without the kafka_progress projection', { ...EVENTS, projections: [] }],
-  ['without skip indexes', { ...EVENTS, indexes: [] }],
-  ['without the deduplication window', { ...EVENTS, dedupWindow: undefined } as TableSpec],
-  ['default LZ4 codecs', { ...EVENTS, columns: (EVENTS.columns as readonly Column[]).map(({ codec: _c, ...c }) => c) }],
-  ['sorted by (ts, id)', { ...EVENTS, orderBy: '(ts, id)' }],
-  ['MergeTree without projection, skip indexes or dedup window (same codecs and sort)', { ...EVENTS, engine: 'MergeTree', projections: [], indexes: [], dedupWindow: undefined, settings: { ttl_only_drop_parts: 1 } } as TableSpec],
-];
-console.log('\n3. The events table write path alone (INSERT … SELECT of all rows from a Memory table, with a deduplication token; from the third row on, separate tables, so without the roll-up view too)\n');
-console.log('| variant | rows/s | vs as migrated |');
-console.log('| --- | ---: | ---: |');
-const targets = variants.map(([, spec], i) => (spec === 'no roll-up view' || spec === EVENTS ? 'bench.events' : `bench.v${i}`));
-for (const [i, [, spec]] of variants.entries()) if (typeof spec !== 'string' && spec !== EVENTS) for (const s of createTable(ctx, { ...spec, name: `v${i}` })) await sql(s);
-const copies = variants.map(() => [] as number[]);
-for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [i, [, spec]] of variants.entries()) {
-    if (spec === 'no roll-up view') await sql('DETACH TABLE bench.events_per_minute_mv');
-    run++;
-    const t0 = process.hrtime.bigint();
-    await sql(`INSERT INTO ${targets[i]} (${cols.join(', ')}) SETTINGS insert_deduplication_token = 'copy:${run}' SELECT ${cols.join(', ')} FROM bench.src`);
-    copies[i]!.push(N / seconds(t0));
-    await sql(`TRUNCATE TABLE ${targets[i]}`);
-    if (spec === 'no roll-up view') await sql('ATTACH TABLE bench.events_per_minute_mv');
-  }
-}
-for (const [i, [name]] of variants.entries()) console.log(`| ${name} | ${summary(copies[i]!)} | ${(median(copies[i]!) / median(copies[0]!)).toFixed(2)}x |`);
-
-// 4. The sink's loop: sequential vs pipelined, JSONCompactEachRow through file(), 20,000-row chunks (the sink's default).
+// 4. The sink's loop: sequential vs pipelined, Native through file() without folding on insert, 20,000-row chunks (the sink's default).
 const CHUNK = 20_000;
 const chunkInsert = (i: number) => {
-  const body = encoders.JSONCompactEachRow!(rowsOf(events.slice(i, i + CHUNK), i));
-  return () => file({ table: 'bench.events', columns: cols, structure, format: 'JSONCompactEachRow', body, settings: { insert_deduplication_token: `loop:${run}:${i}` } });
+  const body = encoders.Native!(valuesOf(events.slice(i, i + CHUNK), i));
+  return () => file({ table: 'bench.events', columns: cols, structure: nativeStructure(EVENTS), format: 'Native', body, settings: { insert_deduplication_token: `loop:${run}:${i}`, ...NO_FOLD } });
 };
 const loops: Record<string, () => Promise<void>> = {
   sequential: async () => {
@@ -184,7 +162,7 @@ const loops: Record<string, () => Promise<void>> = {
     await inFlight;
   },
 };
-console.log(`\n4. One batch of ${fmt(N)} events through the sink's loop (map, encode, insert ${fmt(CHUNK)}-row chunks through file())\n`);
+console.log(`\n4. One batch of ${fmt(N)} events through the sink's loop (eventValues, encodeNative, insert ${fmt(CHUNK)}-row chunks through file(), optimize_on_insert = 0)\n`);
 console.log('| loop | rows/s | vs sequential |');
 console.log('| --- | ---: | ---: |');
 const loopRates: Record<string, number[]> = { sequential: [], pipelined: [] };

@@ -1,13 +1,17 @@
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fileInserter, rawInserter } from './client.js';
+import { encodeNative, nativeStructure } from './rows/native.js';
 import { qualified } from './schema/ddl.js';
 import { insertColumns, insertStructure, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
+import { TracehoundError, errorMessage } from '@tracehound/errors';
 
 /** The part of `@clickhouse/client` Tracehound uses; tests and the sink can put a proxy in front. */
 export type ClickHouseLike = Pick<ClickHouseClient, 'query' | 'insert' | 'command' | 'ping' | 'close'>;
 
-export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+/** Native takes rows as column-ordered value arrays and is encoded by rows/native.ts. */
+export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'Native';
 
 export interface InsertOptions {
   /** Same token, same rows → the engine stores them once (see TableSpec.dedupWindow). Letters, digits, `._:-` only. */
@@ -20,6 +24,8 @@ export interface InsertOptions {
    * raw insert, with no file per insert.
    */
   via?: 'file' | 'raw';
+  /** Further settings of this one insert (numbers only), e.g. `optimize_on_insert: 0`. */
+  settings?: Record<string, number>;
 }
 
 export const FILE_INSERT_MIN_ROWS = 1_000;
@@ -35,27 +41,40 @@ const TOKEN = /^[A-Za-z0-9._:-]{1,256}$/;
 export async function insertRows(client: ClickHouseLike, database: string, spec: TableSpec, rows: readonly unknown[], o: InsertOptions = {}): Promise<number> {
   if (rows.length === 0) return 0;
   if (o.token !== undefined && !TOKEN.test(o.token)) throw new Error(`bad insert deduplication token ${JSON.stringify(o.token)}`);
-  const settings = o.token ? ` SETTINGS insert_deduplication_token = '${o.token}'` : '';
-  const embedded = (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
+  const settings: Record<string, string | number> = { ...(o.token ? { insert_deduplication_token: o.token } : {}), ...o.settings };
+  const settingsSql = Object.keys(settings).length ? ` SETTINGS ${Object.entries(settings).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : `'${v}'`}`).join(', ')}` : '';
   const format = o.format ?? 'JSONEachRow';
+  const native = format === 'Native';
+  // Native is binary: the file reader takes it, the raw insert (text formats) does not.
+  const embedded = !native && (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
+  const table = qualified({ database }, spec.name);
+  const body = native ? nativeBody(spec, rows) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
   try {
     if (embedded) {
-      const body = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
-      await embedded({
-        table: qualified({ database }, spec.name), columns: insertColumns(spec), structure: insertStructure(spec), format, body,
-        settings: o.token ? { insert_deduplication_token: o.token } : {},
-      });
+      await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings });
       return rows.length;
     }
-    await client.insert({
-      table: `${qualified({ database }, spec.name)} (${insertColumns(spec).join(', ')})${settings}`,
-      values: rows as unknown[],
-      format,
-    });
+    if (body) {
+      const exec = (client as Partial<Pick<ClickHouseClient, 'exec'>>).exec?.bind(client);
+      if (!exec) throw new Error('a Native insert needs a client with exec');
+      const rs = await exec({ query: `INSERT INTO ${table} (${insertColumns(spec).join(', ')})${settingsSql} FORMAT Native`, values: Readable.from([body]) });
+      rs.stream.resume();
+      return rows.length;
+    }
+    await client.insert({ table: `${table} (${insertColumns(spec).join(', ')})${settingsSql}`, values: rows as unknown[], format: format as Exclude<InsertFormat, 'Native'> });
   } catch (err) {
     throw toClickHouseError(err, `insert of ${rows.length} rows into ${spec.name} failed`);
   }
   return rows.length;
+}
+
+/** A value the Native encoder cannot write (a number out of its column's range, say) is bad data, as the engine would call it. */
+function nativeBody(spec: TableSpec, rows: readonly unknown[]): Buffer {
+  try {
+    return encodeNative(spec, rows as unknown[][]);
+  } catch (err) {
+    throw new TracehoundError('TH_ERR_CLICKHOUSE_DATA', `insert of ${rows.length} rows into ${spec.name} failed: cannot encode as Native: ${errorMessage(err)}`, { cause: err });
+  }
 }
 
 export interface QueryLimits {

@@ -20,7 +20,8 @@ export interface WriterOptions {
 
 interface Pending {
   record: ConsumedRecord<unknown>;
-  row: Record<string, unknown>;
+  /** What the store inserts: column values (Native) or a row object. */
+  row: unknown;
 }
 
 /**
@@ -64,6 +65,8 @@ export class SinkWriter {
       this.storedUpTo.set(key, done);
     }
     const pending: Pending[] = [];
+    const toValues = this.o.store.native ? table.toValues : undefined;
+    const toRow = toValues ?? table.toRow;
     let skipped = 0;
     for (const record of records) {
       if (BigInt(record.offset) <= done) {
@@ -71,7 +74,7 @@ export class SinkWriter {
         continue;
       }
       try {
-        pending.push({ record, row: table.toRow(record.value, { topic, partition, offset: record.offset }) });
+        pending.push({ record, row: toRow(record.value, { topic, partition, offset: record.offset }) });
       } catch (err) {
         ctx.deadLetter(record, 'TH_ERR_ENCODE', `cannot map to a ${table.spec.name} row: ${errorMessage(err)}`);
         rowsRejected.inc({ table: table.spec.name });
@@ -79,12 +82,12 @@ export class SinkWriter {
     }
     if (skipped) rowsSkipped.inc({ table: table.spec.name }, skipped);
     for (let i = 0; i < pending.length; i += this.o.batchRows) {
-      await this.store(table, pending.slice(i, i + this.o.batchRows), ctx);
+      await this.store(table, pending.slice(i, i + this.o.batchRows), ctx, toValues !== undefined);
     }
     if (pending.length) this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
   }
 
-  private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext): Promise<void> {
+  private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext, native: boolean): Promise<void> {
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
     await ctx.flushDeadLetters();
@@ -94,7 +97,7 @@ export class SinkWriter {
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token);
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, native);
         end();
       }, ctx, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);
@@ -108,8 +111,8 @@ export class SinkWriter {
         return;
       }
       const mid = Math.ceil(chunk.length / 2);
-      await this.store(table, chunk.slice(0, mid), ctx);
-      await this.store(table, chunk.slice(mid), ctx);
+      await this.store(table, chunk.slice(0, mid), ctx, native);
+      await this.store(table, chunk.slice(mid), ctx, native);
     }
   }
 

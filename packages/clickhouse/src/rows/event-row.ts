@@ -1,4 +1,6 @@
 import type { Event, Process } from '@tracehound/schemas';
+import { EVENTS } from '../migrations/0001-events.js';
+import { insertColumns } from '../schema/table.js';
 import { nsToClickHouse } from './nanos.js';
 
 /** The kind-specific blocks of an Event; exactly one is set (plus process), stored as JSON in `details`. */
@@ -21,90 +23,122 @@ function resultOf(e: Event): number {
   return 0;
 }
 
-/** An Event as a row of the `events` table (JSONEachRow object, keys = EVENTS column names). */
-export function eventToRow(e: Event, src: SourceOffset): Record<string, unknown> {
-  const k = e.k8s;
-  const p = e.process;
+type Getter = (e: Event, src: SourceOffset) => unknown;
+const k8s = (get: (k: NonNullable<Event['k8s']>) => unknown, none: unknown = ''): Getter => (e) => (e.k8s ? get(e.k8s) : none) ?? none;
+const proc = (get: (p: Process) => unknown, none: unknown = 0): Getter => (e) => (e.process ? get(e.process) : none) ?? none;
+
+function detailsOf(e: Event): string {
   const blocks: Partial<Record<BlockName, unknown>> = {};
   for (const b of EVENT_BLOCKS) if (e[b] !== null && e[b] !== undefined) blocks[b] = e[b];
-  return {
-    ts: nsToClickHouse(e.ts),
-    id: e.id,
-    node: e.node,
-    kind: e.kind,
-    enrichment: s(e.enrichment),
-    has_k8s: k !== null,
-    cluster: s(k?.cluster),
-    namespace: k?.namespace ?? e.audit?.namespace ?? '',
-    pod: s(k?.pod),
-    pod_uid: s(k?.pod_uid),
-    container: s(k?.container),
-    image: s(k?.image),
-    image_id: s(k?.image_id),
-    service_account: s(k?.service_account),
-    k8s_node: s(k?.node),
-    owner_kind: s(k?.owner_kind),
-    owner_name: s(k?.owner_name),
-    workload_kind: s(k?.workload_kind),
-    workload: s(k?.workload_name),
-    pod_labels: k?.pod_labels ?? {},
-    namespace_labels: k?.namespace_labels ?? {},
-    pod_annotations: k?.pod_annotations ?? {},
-    privileged: k?.privileged ?? false,
-    host_pid: k?.host_pid ?? false,
-    host_network: k?.host_network ?? false,
-    host_ipc: k?.host_ipc ?? false,
-    host_path_mounts: k?.host_path_mounts ?? [],
-    has_process: p !== null,
-    pid: p?.pid ?? 0,
-    tid: p?.tid ?? 0,
-    ppid: p?.ppid ?? 0,
-    uid: p?.uid ?? 0,
-    gid: p?.gid ?? 0,
-    euid: p?.euid ?? 0,
-    egid: p?.egid ?? 0,
-    loginuid: p?.loginuid ?? 0,
-    comm: s(p?.comm),
-    exe: s(p?.exe),
-    args: p?.args ?? [],
-    args_truncated: p?.args_truncated ?? false,
-    cwd: s(p?.cwd),
-    tty: s(p?.tty),
-    process_start: nsToClickHouse(p?.start_time ?? 0n),
-    cgroup_id: p?.cgroup_id ?? 0,
-    cgroup_path: s(p?.cgroup_path),
-    container_id: s(p?.container_id),
-    ns_mnt: p?.ns.mnt ?? 0,
-    ns_pid: p?.ns.pid ?? 0,
-    ns_net: p?.ns.net ?? 0,
-    ns_user: p?.ns.user ?? 0,
-    ns_uts: p?.ns.uts ?? 0,
-    ns_ipc: p?.ns.ipc ?? 0,
-    ns_cgroup: p?.ns.cgroup ?? 0,
-    ancestor_pids: p?.ancestors.map((a) => a.pid) ?? [],
-    ancestor_comms: p?.ancestors.map((a) => a.comm) ?? [],
-    ancestor_exes: p?.ancestors.map((a) => a.exe) ?? [],
-    ancestor_args: p?.ancestors.map((a) => a.args) ?? [],
-    file_path: e.file?.path ?? e.module?.path ?? e.mount?.target ?? '',
-    file_new_path: s(e.file?.new_path),
-    file_flags: e.file?.flags ?? 0,
-    file_mode: e.file?.mode ?? 0,
-    net_family: e.net?.family ?? e.dup?.socket_family ?? '',
-    net_direction: e.net?.direction ?? '',
-    net_protocol: e.net?.protocol ?? 0,
-    net_src_addr: s(e.net?.src_addr),
-    net_src_port: e.net?.src_port ?? 0,
-    net_dst_addr: e.net?.dst_addr ?? e.dup?.remote_addr ?? '',
-    net_dst_port: e.net?.dst_port ?? e.dup?.remote_port ?? 0,
-    audit_verb: s(e.audit?.verb),
-    audit_user: s(e.audit?.user),
-    audit_resource: s(e.audit?.resource),
-    result: resultOf(e),
-    details: JSON.stringify(blocks),
-    kafka_topic: src.topic,
-    kafka_partition: src.partition,
-    kafka_offset: src.offset,
-  };
+  return JSON.stringify(blocks);
+}
+
+/**
+ * The value of every `events` column an Event fills, in EVENTS column order: the one mapping
+ * behind both eventToRow (JSON) and eventValues (Native). DateTime64 columns are bigint ns here.
+ */
+const EVENT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
+  ['ts', (e) => e.ts],
+  ['id', (e) => e.id],
+  ['node', (e) => e.node],
+  ['kind', (e) => e.kind],
+  ['enrichment', (e) => s(e.enrichment)],
+  ['has_k8s', (e) => e.k8s !== null],
+  ['cluster', k8s((k) => k.cluster)],
+  ['namespace', (e) => e.k8s?.namespace ?? e.audit?.namespace ?? ''],
+  ['pod', k8s((k) => k.pod)],
+  ['pod_uid', k8s((k) => k.pod_uid)],
+  ['container', k8s((k) => k.container)],
+  ['image', k8s((k) => k.image)],
+  ['image_id', k8s((k) => k.image_id)],
+  ['service_account', k8s((k) => k.service_account)],
+  ['k8s_node', k8s((k) => k.node)],
+  ['owner_kind', k8s((k) => k.owner_kind)],
+  ['owner_name', k8s((k) => k.owner_name)],
+  ['workload_kind', k8s((k) => k.workload_kind)],
+  ['workload', k8s((k) => k.workload_name)],
+  ['pod_labels', k8s((k) => k.pod_labels, {})],
+  ['namespace_labels', k8s((k) => k.namespace_labels, {})],
+  ['pod_annotations', k8s((k) => k.pod_annotations, {})],
+  ['privileged', k8s((k) => k.privileged, false)],
+  ['host_pid', k8s((k) => k.host_pid, false)],
+  ['host_network', k8s((k) => k.host_network, false)],
+  ['host_ipc', k8s((k) => k.host_ipc, false)],
+  ['host_path_mounts', k8s((k) => k.host_path_mounts, [])],
+  ['has_process', (e) => e.process !== null],
+  ['pid', proc((p) => p.pid)],
+  ['tid', proc((p) => p.tid)],
+  ['ppid', proc((p) => p.ppid)],
+  ['uid', proc((p) => p.uid)],
+  ['gid', proc((p) => p.gid)],
+  ['euid', proc((p) => p.euid)],
+  ['egid', proc((p) => p.egid)],
+  ['loginuid', proc((p) => p.loginuid)],
+  ['comm', proc((p) => p.comm, '')],
+  ['exe', proc((p) => p.exe, '')],
+  ['args', proc((p) => p.args, [])],
+  ['args_truncated', proc((p) => p.args_truncated, false)],
+  ['cwd', proc((p) => p.cwd, '')],
+  ['tty', proc((p) => p.tty, '')],
+  ['process_start', proc((p) => p.start_time, 0n)],
+  ['cgroup_id', proc((p) => p.cgroup_id)],
+  ['cgroup_path', proc((p) => p.cgroup_path, '')],
+  ['container_id', proc((p) => p.container_id, '')],
+  ['ns_mnt', proc((p) => p.ns.mnt)],
+  ['ns_pid', proc((p) => p.ns.pid)],
+  ['ns_net', proc((p) => p.ns.net)],
+  ['ns_user', proc((p) => p.ns.user)],
+  ['ns_uts', proc((p) => p.ns.uts)],
+  ['ns_ipc', proc((p) => p.ns.ipc)],
+  ['ns_cgroup', proc((p) => p.ns.cgroup)],
+  ['ancestor_pids', proc((p) => p.ancestors.map((a) => a.pid), [])],
+  ['ancestor_comms', proc((p) => p.ancestors.map((a) => a.comm), [])],
+  ['ancestor_exes', proc((p) => p.ancestors.map((a) => a.exe), [])],
+  ['ancestor_args', proc((p) => p.ancestors.map((a) => a.args), [])],
+  ['file_path', (e) => e.file?.path ?? e.module?.path ?? e.mount?.target ?? ''],
+  ['file_new_path', (e) => s(e.file?.new_path)],
+  ['file_flags', (e) => e.file?.flags ?? 0],
+  ['file_mode', (e) => e.file?.mode ?? 0],
+  ['net_family', (e) => e.net?.family ?? e.dup?.socket_family ?? ''],
+  ['net_direction', (e) => e.net?.direction ?? ''],
+  ['net_protocol', (e) => e.net?.protocol ?? 0],
+  ['net_src_addr', (e) => s(e.net?.src_addr)],
+  ['net_src_port', (e) => e.net?.src_port ?? 0],
+  ['net_dst_addr', (e) => e.net?.dst_addr ?? e.dup?.remote_addr ?? ''],
+  ['net_dst_port', (e) => e.net?.dst_port ?? e.dup?.remote_port ?? 0],
+  ['audit_verb', (e) => s(e.audit?.verb)],
+  ['audit_user', (e) => s(e.audit?.user)],
+  ['audit_resource', (e) => s(e.audit?.resource)],
+  ['result', resultOf],
+  ['details', detailsOf],
+  ['kafka_topic', (_e, src) => src.topic],
+  ['kafka_partition', (_e, src) => src.partition],
+  ['kafka_offset', (_e, src) => src.offset],
+];
+const BY_NAME = new Map(EVENT_COLUMNS);
+/** In the order the migration sends its columns; a column without a getter fails at load. */
+const GETTERS = insertColumns(EVENTS).map((name) => {
+  const get = BY_NAME.get(name);
+  if (!get) throw new Error(`events column ${name} has no value in eventValues`);
+  return get;
+});
+const NS_COLUMNS = new Set(['ts', 'process_start']);
+
+/** An Event as a row of the `events` table (JSONEachRow object, keys = EVENTS column names). */
+export function eventToRow(e: Event, src: SourceOffset): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, get] of EVENT_COLUMNS) {
+    const v = get(e, src);
+    row[name] = NS_COLUMNS.has(name) ? nsToClickHouse(v as bigint) : v;
+  }
+  return row;
+}
+
+/** An Event as the `events` column values in insertColumns(EVENTS) order, for a Native insert (encodeNative). */
+export function eventValues(e: Event, src: SourceOffset): unknown[] {
+  const values = new Array<unknown>(GETTERS.length);
+  for (let i = 0; i < GETTERS.length; i++) values[i] = GETTERS[i]!(e, src);
+  return values;
 }
 
 /** A row as ClickHouse returns it (JSONEachRow): 64-bit integers and DateTime64 come as strings. */

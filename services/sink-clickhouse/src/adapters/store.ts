@@ -2,19 +2,37 @@ import { insertColumns, insertRows, selectRows, qualified, type ClickHouseLike, 
 
 /** The sink's view of ClickHouse: insert a chunk under a token, and read how far a partition got. */
 export interface SinkStore {
-  insert(spec: TableSpec, rows: readonly unknown[], token: string): Promise<void>;
+  /** Inserts are Native where the table offers column values (SinkTable.toValues). */
+  readonly native: boolean;
+  /** `native`: rows are column-value arrays (toValues), else objects (toRow). */
+  insert(spec: TableSpec, rows: readonly unknown[], token: string, native?: boolean): Promise<void>;
   /** The highest offset of `topic`/`partition` already in the table, or -1n (read from its kafka_progress projection). */
   storedUpTo(spec: TableSpec, topic: string, partition: number): Promise<bigint>;
 }
 
-/** JSONCompactEachRow by default: the same speed as JSONEachRow or better, 40% fewer bytes (bench/sink-insert.ts). */
-export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'JSONCompactEachRow', via?: InsertOptions['via']): SinkStore {
+/**
+ * Sink inserts leave rows with equal sort keys to the merges: ReplacingMergeTree folds them there
+ * anyway (rows of different inserts are never folded on insert), and folding on insert halved the
+ * write path's rate (bench/sink-write-path.ts: 2.2x without it). Deduplication tokens are not affected.
+ */
+const SINK_INSERT_SETTINGS = { optimize_on_insert: 0 };
+
+/**
+ * Native by default where the table offers column values (events): about twice the rows of
+ * JSONCompactEachRow through the whole insert (bench/sink-insert.ts); JSONCompactEachRow otherwise,
+ * the same speed as JSONEachRow or better with 40% fewer bytes.
+ */
+export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'Native', via?: InsertOptions['via']): SinkStore {
+  const json = format === 'Native' ? 'JSONCompactEachRow' : format;
   return {
-    async insert(spec, rows, token) {
+    native: format === 'Native',
+    async insert(spec, rows, token, native = false) {
+      const o = { token, settings: SINK_INSERT_SETTINGS, ...(via ? { via } : {}) };
+      if (native) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native' }));
       // JSONCompactEachRow sends values in column order, without the keys.
       const columns = insertColumns(spec); // once per chunk, not per row
-      const values = format === 'JSONCompactEachRow' ? rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) : rows;
-      await insertRows(client, database, spec, values, { token, format, ...(via ? { via } : {}) });
+      const values = json === 'JSONCompactEachRow' ? rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) : rows;
+      await insertRows(client, database, spec, values, { ...o, format: json });
     },
     async storedUpTo(spec, topic, partition) {
       const rows = await selectRows<{ o: string }>(

@@ -1,0 +1,93 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
+import { ALERTS, EVENTS, encodeNative, eventToRow, eventValues, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows } from '../src/index.js';
+import { migratedClickHouse, sharedDataDir } from './helpers.js';
+
+// Strings a JSON or binary encoder could get wrong: quotes, escapes, control bytes, multi-byte
+// UTF-8, astral-plane characters, and lengths around the one-byte varint boundary and far past it.
+const ODD = ['', ' ', '"', "'", '\\', '\\n', '\n', '\t', '\r\n', '\u0000', '\u0001\u001f', 'é', '日本語', '😀 emoji 🐳', 'a\u2028b', '{"json":[1]}', 'x'.repeat(127), 'ü'.repeat(64), 'y'.repeat(128), 'z'.repeat(20_000), '€'.repeat(50)];
+
+/** A seeded generator, so a failure names an event that comes back on every run. */
+function random(seed: number) {
+  let x = seed;
+  const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return { next, pick: <T>(l: readonly T[]): T => l[Math.floor(next() * l.length)]!, int: (n: number) => Math.floor(next() * n) };
+}
+
+function variedEvents(count: number): Event[] {
+  const r = random(42);
+  const odd = () => r.pick(ODD);
+  const map = () => Object.fromEntries(Array.from({ length: r.int(4) }, (_, i) => [`${odd()}k${i}`, odd()]));
+  const list = () => Array.from({ length: r.int(4) }, odd);
+  return Array.from({ length: count }, (_, i) => {
+    const kind = EVENT_KIND_SYMBOLS[i % EVENT_KIND_SYMBOLS.length]!;
+    const ts = 1_764_367_200_000_000_000n + BigInt(i) * 1_000_003n + BigInt(r.int(999));
+    const e = (i % 3 === 0 ? sampleEvent : sampleEnrichedEvent)(kind, { id: `n-${i}-${odd()}`, ts, node: odd() });
+    if (i % 7 === 0) e.process = null;
+    else if (e.process) {
+      e.process = sampleProcess({
+        pid: r.int(2 ** 32), comm: odd(), exe: odd(), args: list(), cwd: r.next() < 0.3 ? null : odd(), tty: r.next() < 0.5 ? null : odd(),
+        cgroup_id: r.int(2 ** 52), container_id: r.next() < 0.3 ? null : odd(), start_time: ts - BigInt(r.int(10 ** 9)),
+        ancestors: Array.from({ length: r.int(4) }, () => ({ pid: r.int(2 ** 31), comm: odd(), exe: odd(), args: list() })),
+      });
+    }
+    if (e.k8s) e.k8s = { ...e.k8s, namespace: r.next() < 0.2 ? null : odd(), pod: odd(), pod_labels: map(), namespace_labels: map(), pod_annotations: map(), host_path_mounts: list(), privileged: r.next() < 0.5 };
+    if (e.file) e.file = { ...e.file, path: odd(), new_path: r.next() < 0.5 ? null : odd(), flags: r.int(2 ** 32) };
+    if (e.net) e.net = { ...e.net, src_addr: r.next() < 0.3 ? null : odd(), dst_addr: r.pick([null, '10.1.2.3', '2001:db8::1', odd()]), dst_port: r.int(65_536) };
+    return e;
+  });
+}
+
+const src = (i: number) => ({ topic: 'tracehound.events.enriched', partition: i % 6, offset: String(2n ** 60n + BigInt(i)) });
+const events = variedEvents(600);
+
+t.test('Native rows store exactly what JSONCompactEachRow rows store, over varied events', async (t) => {
+  const { ch, db: viaJson } = await migratedClickHouse(t);
+  const { db: viaNative } = await migratedClickHouse(t);
+  const columns = insertColumns(EVENTS);
+  await insertRows(ch, viaJson, EVENTS, events.map((e, i) => { const r = eventToRow(e, src(i)); return columns.map((c) => r[c]); }), { format: 'JSONCompactEachRow', token: 'a' });
+  await insertRows(ch, viaNative, EVENTS, events.map((e, i) => eventValues(e, src(i))), { format: 'Native', token: 'a' });
+  const read = (db: string) => selectRows<Record<string, unknown>>(ch, `SELECT *, toString(net_dst_ip) AS ip, toString(toUnixTimestamp64Nano(ts)) AS ns FROM ${db}.events ORDER BY kafka_offset`);
+  const [a, b] = [await read(viaJson), await read(viaNative)];
+  t.equal(a.length, events.length, 'every event stored through JSON');
+  t.equal(b.length, events.length, 'every event stored through Native');
+  let same = 0;
+  for (const [i, row] of a.entries()) if (JSON.stringify(row) === JSON.stringify(b[i])) same++;
+  t.equal(same, events.length, 'every row equal, column by column');
+  const first = b.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(a[i]));
+  if (first >= 0) t.same(b[first], a[first], `first differing row: ${events[first]!.id}`);
+  const [rollup] = await selectRows<{ j: string; n: string }>(ch, `SELECT (SELECT sum(events) FROM ${viaJson}.events_per_minute) AS j, (SELECT sum(events) FROM ${viaNative}.events_per_minute) AS n`);
+  t.same(rollup, { j: String(events.length), n: String(events.length) }, 'the roll-up view counts Native inserts alike');
+});
+
+t.test('encodeNative writes the bytes the engine itself writes for the same rows', async (t) => {
+  const { ch, db } = await migratedClickHouse(t);
+  const columns = insertColumns(EVENTS);
+  const some = events.slice(0, 200);
+  await insertRows(ch, db, EVENTS, some.map((e, i) => eventToRow(e, src(i))), { token: 'b' });
+  const path = join(sharedDataDir()!, `native-${process.pid}.bin`);
+  const casts = nativeStructure(EVENTS).split(/, (?=[a-z_0-9]+ )/).map((c) => { const [name, ...type] = c.split(' '); return `CAST(${name} AS ${type.join(' ')}) AS ${name}`; });
+  t.equal(casts.length, columns.length);
+  await ch.command({ query: `INSERT INTO FUNCTION file('${path}', 'Native') SELECT ${casts.join(', ')} FROM ${db}.events ORDER BY kafka_offset` });
+  const engine = readFileSync(path);
+  const ours = encodeNative(EVENTS, some.map((e, i) => eventValues(e, src(i))));
+  t.equal(ours.length, engine.length, 'same length');
+  t.ok(ours.equals(engine), 'byte for byte');
+});
+
+t.test('a value Native cannot carry is refused as bad data, nothing stored', async (t) => {
+  const { ch, db } = await migratedClickHouse(t);
+  const bad = eventValues(sampleEnrichedEvent('process_exec', { id: 'bad' }), src(0));
+  bad[insertColumns(EVENTS).indexOf('pid')] = -5;
+  await t.rejects(insertRows(ch, db, EVENTS, [bad], { format: 'Native' }), { code: 'TH_ERR_CLICKHOUSE_DATA' });
+  const [r] = await selectRows<{ n: string }>(ch, `SELECT toString(count()) AS n FROM ${db}.events`);
+  t.equal(r!.n, '0');
+});
+
+t.test('the sink tables Native can write', async (t) => {
+  t.ok(nativeSupported(EVENTS), 'events');
+  t.ok(nativeSupported(ALERTS), 'alerts');
+  t.notOk(nativeSupported({ ...EVENTS, columns: [{ name: 'x', type: 'Decimal(10, 2)' }] }), 'an unknown type is named as unsupported');
+});
