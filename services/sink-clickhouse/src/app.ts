@@ -21,7 +21,10 @@ export interface SinkOptions {
   /** Kafka bytes per partition and fetch. */
   batchBytes?: number;
   maxWaitMs?: number;
+  /** Native by default (where the table offers column values, else JSONCompactEachRow). */
   format?: InsertFormat;
+  /** Settings of every insert (default SINK_INSERT_SETTINGS; bench/sink-kafka.ts compares). */
+  insertSettings?: Record<string, number>;
   /** Embedded chDB: inserts through a payload file (default) or chDB's raw insert (bench/sink-insert.ts compares them). */
   insertVia?: InsertOptions['via'];
   /** Partitions whose batches are stored at once, so one is decoded and mapped while another is in the engine (default 1: 2 measured slower on 2 shared vCPUs, bench/sink-kafka.ts). */
@@ -56,7 +59,7 @@ export function buildSink(o: SinkOptions): Sink {
   const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000 });
   const producer = new BatchingProducer(o.kafka);
   const writer = new SinkWriter({
-    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia),
+    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings),
     tables,
     batchRows: o.batchRows ?? 20_000,
     logger: o.logger,

@@ -15,19 +15,19 @@ export interface SinkStore {
  * anyway (rows of different inserts are never folded on insert), and folding on insert halved the
  * write path's rate (bench/sink-write-path.ts: 2.2x without it). Deduplication tokens are not affected.
  */
-const SINK_INSERT_SETTINGS = { optimize_on_insert: 0 };
+export const SINK_INSERT_SETTINGS: Readonly<Record<string, number>> = { optimize_on_insert: 0 };
 
 /**
  * Native by default where the table offers column values (events): about twice the rows of
  * JSONCompactEachRow through the whole insert (bench/sink-insert.ts); JSONCompactEachRow otherwise,
  * the same speed as JSONEachRow or better with 40% fewer bytes.
  */
-export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'Native', via?: InsertOptions['via']): SinkStore {
+export function clickhouseStore(client: ClickHouseLike, database: string, format: InsertFormat = 'Native', via?: InsertOptions['via'], settings = SINK_INSERT_SETTINGS): SinkStore {
   const json = format === 'Native' ? 'JSONCompactEachRow' : format;
   return {
     native: format === 'Native',
     async insert(spec, rows, token, native = false) {
-      const o = { token, settings: SINK_INSERT_SETTINGS, ...(via ? { via } : {}) };
+      const o = { token, settings, ...(via ? { via } : {}) };
       if (native) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native' }));
       // JSONCompactEachRow sends values in column order, without the keys.
       const columns = insertColumns(spec); // once per chunk, not per row
