@@ -93,12 +93,25 @@ struct pending {
 	__u32 _pad;
 };
 
+/* nr of a slot that holds nothing (consumed, or its enter hook declined) */
+#define TH_NO_PENDING 0xffffffffu
+
+/* One slot per thread in the task's own local storage: a get is a pointer
+ * lookup on the task, with no hashing, LRU lists or per-syscall deletes (a
+ * hash map keyed by tid cost an update, a lookup and a delete per syscall).
+ * The slot goes away with the thread. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending);
 } pending SEC(".maps");
+
+static __always_inline struct pending *pending_slot(bool create)
+{
+	return bpf_task_storage_get(&pending, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
 struct cap_rl_key { __u32 tgid; __u32 cap; };
 struct cap_rl_val { __u64 last_ns; __u32 suppressed; __u32 _pad; };
@@ -214,11 +227,16 @@ static __always_inline bool skip_current(void)
 
 /* ---------------- header ---------------- */
 
+/* The header reads the current task through its BTF pointer: each field is
+ * one load the JIT guards against faults (a NULL or freed pointer reads as
+ * 0, as a failed bpf_probe_read_kernel would), instead of a helper call per
+ * field. */
 static __always_inline __u32 pidns_inum(struct task_struct *t)
 {
-	struct pid *p = BPF_CORE_READ(t, thread_pid);
-	unsigned int level = BPF_CORE_READ(p, level);
+	struct pid *p = t->thread_pid;
+	unsigned int level = p->level;
 	struct upid up = {};
+	/* numbers[level]: a variable index, which direct loads do not allow */
 	bpf_probe_read_kernel(&up, sizeof(up), (void *)p +
 			      bpf_core_field_offset(struct pid, numbers) +
 			      (level & 31) * bpf_core_type_size(struct upid));
@@ -227,9 +245,10 @@ static __always_inline __u32 pidns_inum(struct task_struct *t)
 
 static __always_inline void fill_hdr(struct th_hdr *h, __u32 type, __u32 size)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 pt = bpf_get_current_pid_tgid();
-	const struct cred *c = BPF_CORE_READ(t, cred);
+	const struct cred *c = t->cred;
+	struct nsproxy *ns = t->nsproxy;
 	__u32 flags = 0;
 
 	h->type = type;
@@ -237,13 +256,13 @@ static __always_inline void fill_hdr(struct th_hdr *h, __u32 type, __u32 size)
 	h->ts_ns = bpf_ktime_get_boot_ns();
 	h->pid = pt >> 32;
 	h->tid = (__u32)pt;
-	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	h->uid = BPF_CORE_READ(c, uid.val);
-	h->gid = BPF_CORE_READ(c, gid.val);
-	h->euid = BPF_CORE_READ(c, euid.val);
-	h->egid = BPF_CORE_READ(c, egid.val);
+	h->ppid = t->real_parent->tgid;
+	h->uid = c->uid.val;
+	h->gid = c->gid.val;
+	h->euid = c->euid.val;
+	h->egid = c->egid.val;
 	if (bpf_core_field_exists(t->loginuid)) {
-		h->loginuid = BPF_CORE_READ(t, loginuid.val);
+		h->loginuid = t->loginuid.val;
 		if (h->loginuid == (__u32)-1)
 			flags |= TH_HF_LOGINUID_UNSET;
 	} else {
@@ -251,15 +270,15 @@ static __always_inline void fill_hdr(struct th_hdr *h, __u32 type, __u32 size)
 		flags |= TH_HF_NO_LOGINUID | TH_HF_LOGINUID_UNSET;
 	}
 	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->mnt_ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
-	h->net_ns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
-	h->user_ns = BPF_CORE_READ(c, user_ns, ns.inum);
+	h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;
+	h->net_ns = ns ? ns->net_ns->ns.inum : 0;
+	h->user_ns = c->user_ns->ns.inum;
 	h->pid_ns = pidns_inum(t);
-	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
+	if (t->flags & PF_KTHREAD)
 		flags |= TH_HF_KTHREAD;
 	h->flags = flags;
 	h->cpu = bpf_get_smp_processor_id();
-	h->start_ns = BPF_CORE_READ(t, group_leader, start_boottime);
+	h->start_ns = t->group_leader->start_boottime;
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
@@ -293,7 +312,7 @@ static __always_inline __u32 read_user_str(char *dst, __u32 max, const void *src
  * than the walk bound, PARTIAL. */
 #define TH_WALK_DEPTH 30
 
-/* bpf_loop callback state: all scalars, so the verifier checks one step once */
+/* bpf_loop callback state (the walk position; pointers are viewed through TH_VIEW) */
 struct walk_ctx {
 	struct dentry *dentry;
 	struct mount *mnt;
@@ -302,27 +321,32 @@ struct walk_ctx {
 	__u16 fl;
 };
 
+/* A read-only BTF view of a kernel pointer: its fields are then direct loads
+ * (fault-guarded by the JIT) instead of one bpf_probe_read_kernel each. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define TH_VIEW(type, ptr) ((type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
+
 static long walk_step(__u32 i, struct walk_ctx *c)
 {
 	struct scratch *sc = get_scratch();
 	if (!sc)
 		return 1;
-	struct dentry *dentry = c->dentry;
-	struct mount *mnt = c->mnt;
-	if (dentry == c->mnt_root) {
-		struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
-		if (parent == mnt || !parent) {
+	struct dentry *dentry = TH_VIEW(struct dentry, c->dentry);
+	if (c->dentry == c->mnt_root) {
+		struct mount *mnt = TH_VIEW(struct mount, c->mnt);
+		struct mount *parent = mnt->mnt_parent;
+		if (parent == c->mnt || !parent) {
 			c->fl = 0;
 			return 1;
 		}
-		c->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		c->dentry = mnt->mnt_mountpoint;
 		c->mnt = parent;
-		c->mnt_root = BPF_CORE_READ(parent, mnt.mnt_root);
+		c->mnt_root = TH_VIEW(struct mount, parent)->mnt.mnt_root;
 		return 0;
 	}
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	__u32 len = BPF_CORE_READ(dentry, d_name.len) & 255;
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	struct dentry *parent = dentry->d_parent;
+	__u32 len = dentry->d_name.len & 255;
+	const unsigned char *name = dentry->d_name.name;
 	int off = c->off;
 	if ((int)len + 1 > off || off > 256) {
 		c->fl = TH_SF_TRUNCATED;
@@ -333,7 +357,7 @@ static long walk_step(__u32 i, struct walk_ctx *c)
 	off -= 1;
 	sc->walk[off & 255] = '/';
 	c->off = off;
-	if (parent == dentry || !parent) {
+	if (parent == c->dentry || !parent) {
 		/* root of an unmounted pseudo filesystem: memfd, pipe, socket, anon */
 		c->fl = 0;
 		return 1;
@@ -530,56 +554,82 @@ struct th_sys_enter {
 };
 
 /* Only the syscall's own nargs may be read: attaching fails (EACCES) when a
- * program reads past the tracepoint's record. */
-static __always_inline int save_pending(struct th_sys_enter *ctx, struct pending *p,
-					const int nargs)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	p->nr = (__u32)ctx->nr;
-	if (nargs > 0) p->args[0] = ctx->args[0];
-	if (nargs > 1) p->args[1] = ctx->args[1];
-	if (nargs > 2) p->args[2] = ctx->args[2];
-	if (nargs > 3) p->args[3] = ctx->args[3];
-	if (nargs > 4) p->args[4] = ctx->args[4];
-	if (nargs > 5) p->args[5] = ctx->args[5];
-	bpf_map_update_elem(&pending, &tid, p, BPF_ANY);
-	return 0;
-}
+ * program reads past the tracepoint's record. The hook fills the slot's aux
+ * fields in place and returns false to leave it empty. */
+#define TH_SAVE_PENDING(ctx, nargs, hook)                                              \
+	do {                                                                           \
+		struct pending *p = pending_slot(true);                                \
+		if (!p)                                                                \
+			return 0;                                                      \
+		__builtin_memset(p, 0, sizeof(*p));                                    \
+		p->nr = TH_NO_PENDING;                                                 \
+		if (!hook(ctx, p))                                                     \
+			return 0;                                                      \
+		if (nargs > 0) p->args[0] = ctx->args[0];                              \
+		if (nargs > 1) p->args[1] = ctx->args[1];                              \
+		if (nargs > 2) p->args[2] = ctx->args[2];                              \
+		if (nargs > 3) p->args[3] = ctx->args[3];                              \
+		if (nargs > 4) p->args[4] = ctx->args[4];                              \
+		if (nargs > 5) p->args[5] = ctx->args[5];                              \
+		p->nr = (__u32)ctx->nr;                                                \
+	} while (0)
 
-/* Takes the saved arguments of the current thread's syscall nr; false if none. */
-static __always_inline bool take_pending(struct trace_event_raw_sys_exit *ctx, struct pending *out)
+/* Takes (empties) the current thread's saved syscall; true when it holds
+ * syscall nr's arguments. */
+static __always_inline bool take_pending_nr(__u32 nr, struct pending *out)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	if (!p)
+	struct pending *p = pending_slot(false);
+	if (!p || p->nr == TH_NO_PENDING)
 		return false;
 	__builtin_memcpy(out, p, sizeof(*out));
-	bpf_map_delete_elem(&pending, &tid);
-	return out->nr == (__u32)ctx->id;
+	p->nr = TH_NO_PENDING;
+	return out->nr == nr;
 }
 
-/* An enter program that just saves the arguments. */
-#define TH_ENTER(group, name, nargs)                                                        \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
-	int th_##group##_in_##name(struct th_sys_enter *ctx)              \
-	{                                                                              \
-		if (skip_current())                                                    \
-			return 0;                                                      \
-		struct pending p = {};                                                 \
-		return save_pending(ctx, &p, nargs);                                        \
-	}
+static __always_inline bool take_pending(struct trace_event_raw_sys_exit *ctx, struct pending *out)
+{
+	return take_pending_nr((__u32)ctx->id, out);
+}
 
-/* An enter program whose hook(ctx, &p) fills aux fields; hook returns false to skip. */
+/* An enter program whose hook(ctx, p) fills aux fields; hook returns false to skip. */
 #define TH_ENTER_HOOK(group, name, nargs, hook)                                             \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
 	int th_##group##_in_##name(struct th_sys_enter *ctx)              \
 	{                                                                              \
 		if (skip_current())                                                    \
 			return 0;                                                      \
-		struct pending p = {};                                                 \
-		if (!hook(ctx, &p))                                                    \
+		TH_SAVE_PENDING(ctx, nargs, hook);                                     \
+		return 0;                                                              \
+	}
+
+/* The arguments of the current thread's syscall as the kernel saw them: its
+ * saved user registers (x86_64: orig_ax = nr; di, si, dx, r10, r8, r9), which
+ * the syscall tracepoints leave untouched until the return to user space. */
+static __always_inline void regs_args(struct pending *p)
+{
+	struct pt_regs *r = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	p->nr = (__u32)r->orig_ax;
+	p->args[0] = r->di;
+	p->args[1] = r->si;
+	p->args[2] = r->dx;
+	p->args[3] = r->r10;
+	p->args[4] = r->r8;
+	p->args[5] = r->r9;
+}
+
+/* A syscall that needs no state from before it ran: one exit program reads the
+ * arguments from the saved registers (no enter program, no per-thread slot). */
+#define TH_SYSCALL(group, name, handler)                                               \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                     \
+	int th_##group##_out_##name(struct trace_event_raw_sys_exit *ctx)              \
+	{                                                                              \
+		if (skip_current())                                                    \
 			return 0;                                                      \
-		return save_pending(ctx, &p, nargs);                                        \
+		struct pending p = {};                                                 \
+		regs_args(&p);                                                         \
+		if (p.nr != (__u32)ctx->id)                                            \
+			return 0;                                                      \
+		return handler(ctx->ret, &p);                                          \
 	}
 
 /* An exit program calling handler(ret, &pending). */

@@ -151,15 +151,10 @@ static __always_inline int h_socket(long ret, struct pending *p)
 	return 0;
 }
 
-TH_ENTER(net, accept, 1)
-TH_EXIT(net, accept, h_accept)
-TH_ENTER(net, accept4, 1)
-TH_EXIT(net, accept4, h_accept)
-TH_ENTER(net, listen, 2)
-TH_EXIT(net, listen, h_listen)
-TH_ENTER(net, connect, 3)
-TH_EXIT(net, connect, h_connect)
-TH_ENTER(net, socket, 3)
-TH_EXIT(net, socket, h_socket)
+TH_SYSCALL(net, accept, h_accept)
+TH_SYSCALL(net, accept4, h_accept)
+TH_SYSCALL(net, listen, h_listen)
+TH_SYSCALL(net, connect, h_connect)
+TH_SYSCALL(net, socket, h_socket)
 
 #endif

@@ -162,8 +162,7 @@ static __always_inline int h_ptrace(long ret, struct pending *p)
 	submit(e, TH_EV_PTRACE);
 	return 0;
 }
-TH_ENTER(priv, ptrace, 3)
-TH_EXIT(priv, ptrace, h_ptrace)
+TH_SYSCALL(priv, ptrace, h_ptrace)
 
 /* ---------------- kernel modules ---------------- */
 
@@ -218,12 +217,9 @@ static __always_inline int h_delete_module(long ret, struct pending *p)
 	submit(e, TH_EV_MODULE);
 	return 0;
 }
-TH_ENTER(priv, init_module, 3)
-TH_EXIT(priv, init_module, h_init_module)
-TH_ENTER(priv, finit_module, 3)
-TH_EXIT(priv, finit_module, h_finit_module)
-TH_ENTER(priv, delete_module, 2)
-TH_EXIT(priv, delete_module, h_delete_module)
+TH_SYSCALL(priv, init_module, h_init_module)
+TH_SYSCALL(priv, finit_module, h_finit_module)
+TH_SYSCALL(priv, delete_module, h_delete_module)
 
 /* ---------------- mount ---------------- */
 
@@ -259,10 +255,8 @@ static __always_inline int h_umount(long ret, struct pending *p)
 	submit(e, TH_EV_MOUNT);
 	return 0;
 }
-TH_ENTER(priv, mount, 4)
-TH_EXIT(priv, mount, h_mount)
-TH_ENTER(priv, umount, 2)
-TH_EXIT(priv, umount, h_umount)
+TH_SYSCALL(priv, mount, h_mount)
+TH_SYSCALL(priv, umount, h_umount)
 
 /* ---------------- namespaces ---------------- */
 
@@ -337,8 +331,7 @@ static __always_inline int h_memfd(long ret, struct pending *p)
 	submit(e, TH_EV_MEMFD);
 	return 0;
 }
-TH_ENTER(priv, memfd_create, 2)
-TH_EXIT(priv, memfd_create, h_memfd)
+TH_SYSCALL(priv, memfd_create, h_memfd)
 
 /* ---------------- dup2/dup3 of a socket onto stdio ---------------- */
 

@@ -19,6 +19,8 @@ static __always_inline bool has_prefix(const char *s, const char *p, int n)
 	return true;
 }
 
+/* The tp_btf arguments and the current task are BTF pointers: fields are read
+ * with direct loads (fault-guarded by the JIT) rather than a helper call each. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -30,10 +32,10 @@ int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	__builtin_memset(e, 0, offsetof(struct th_exec, filename_buf));
 	fill_hdr(&e->hdr, TH_EV_EXEC, sizeof(*e));
 	e->old_pid = old_pid;
-	e->argc = BPF_CORE_READ(bprm, argc);
+	e->argc = bprm->argc;
 
 	/* filename as given to execve */
-	const char *fn = BPF_CORE_READ(bprm, filename);
+	const char *fn = bprm->filename;
 	long n = bpf_probe_read_kernel_str(e->filename_buf, TH_PATH_MAX, fn);
 	if (n > 0) {
 		e->filename.len = n - 1;
@@ -47,9 +49,9 @@ int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	}
 
 	/* argv from the new mm: arg_start..arg_end, NUL separated */
-	struct mm_struct *mm = BPF_CORE_READ(p, mm);
-	unsigned long as = BPF_CORE_READ(mm, arg_start);
-	unsigned long ae = BPF_CORE_READ(mm, arg_end);
+	struct mm_struct *mm = p->mm;
+	unsigned long as = mm->arg_start;
+	unsigned long ae = mm->arg_end;
 	unsigned long alen = ae > as ? ae - as : 0;
 	if (alen > TH_ARGV_MAX) {
 		alen = TH_ARGV_MAX;
@@ -62,35 +64,35 @@ int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	}
 
 	/* executable file */
-	struct file *f = BPF_CORE_READ(bprm, file);
+	struct file *f = bprm->file;
 	walk_file(f, e->exe_buf, &e->exe);
-	struct inode *ino = BPF_CORE_READ(f, f_inode);
-	e->exe_ino = BPF_CORE_READ(ino, i_ino);
-	e->exe_mode = BPF_CORE_READ(ino, i_mode);
-	e->exe_dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	struct inode *ino = f->f_inode;
+	e->exe_ino = ino->i_ino;
+	e->exe_mode = ino->i_mode;
+	e->exe_dev = ino->i_sb->s_dev;
 	if (e->exe_mode & S_ISUID)
 		e->exec_flags |= TH_EXF_SETUID_FILE;
 	if (e->exe_mode & S_ISGID)
 		e->exec_flags |= TH_EXF_SETGID_FILE;
-	if (BPF_CORE_READ(ino, __i_nlink) == 0)
+	if (ino->__i_nlink == 0)
 		e->exec_flags |= TH_EXF_DELETED;
 	char dn[8] = {};
-	bpf_probe_read_kernel(dn, 6, BPF_CORE_READ(f, f_path.dentry, d_name.name));
+	bpf_probe_read_kernel(dn, 6, f->f_path.dentry->d_name.name);
 	if (has_prefix(dn, "memfd:", 6))
 		e->exec_flags |= TH_EXF_MEMFD;
 
 	/* cwd */
-	struct dentry *cd = BPF_CORE_READ(p, fs, pwd.dentry);
-	struct vfsmount *cm = BPF_CORE_READ(p, fs, pwd.mnt);
+	struct dentry *cd = p->fs->pwd.dentry;
+	struct vfsmount *cm = p->fs->pwd.mnt;
 	walk_path(cd, cm, e->cwd_buf, &e->cwd);
 
 	/* controlling tty */
-	struct tty_struct *tty = BPF_CORE_READ(p, signal, tty);
+	struct tty_struct *tty = p->signal->tty;
 	if (tty) {
 		e->exec_flags |= TH_EXF_HAS_TTY;
 		BPF_CORE_READ_STR_INTO(&e->tty, tty, name);
-		int major = BPF_CORE_READ(tty, driver, major);
-		int minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+		int major = tty->driver->major;
+		int minor = tty->driver->minor_start + tty->index;
 		e->tty_major = major;
 		e->tty_minor = minor;
 	}
@@ -101,9 +103,9 @@ int BPF_PROG(th_proc_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(th_proc_exit, struct task_struct *p)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t = bpf_get_current_task_btf();
 	/* only when the last thread of the group leaves */
-	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+	if (t->signal->live.counter != 0)
 		return 0;
 	if (skip_current())
 		return 0;
@@ -111,7 +113,7 @@ int BPF_PROG(th_proc_exit, struct task_struct *p)
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, TH_EV_EXIT, sizeof(*e));
-	__u32 code = BPF_CORE_READ(t, exit_code);
+	__u32 code = t->exit_code;
 	e->exit_code = code;
 	e->status = (code >> 8) & 0xff;
 	e->signo = code & 0x7f;
@@ -123,15 +125,8 @@ int BPF_PROG(th_proc_exit, struct task_struct *p)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(th_proc_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending pd = {};
-	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
-	if (pp) {
-		__builtin_memcpy(&pd, pp, sizeof(pd));
-		bpf_map_delete_elem(&pending, &tid);
-	}
-	__u32 cpid = BPF_CORE_READ(child, pid);
-	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 cpid = child->pid;
+	__u32 ctgid = child->tgid;
 	if (cpid != ctgid) /* a new thread, not a new process */
 		return 0;
 	if (skip_current())
@@ -142,44 +137,25 @@ int BPF_PROG(th_proc_fork, struct task_struct *parent, struct task_struct *child
 	fill_hdr(&e->hdr, TH_EV_FORK, sizeof(*e));
 	e->child_pid = ctgid;
 	e->child_tid = cpid;
-	e->child_start_ns = BPF_CORE_READ(child, start_boottime);
+	e->child_start_ns = child->start_boottime;
 	e->clone_flags = 0;
-	e->fork_flags = 0;
 	e->_pad0 = 0;
-	if (pp) {
-		e->fork_flags = TH_FKF_CLONE_FLAGS_KNOWN;
-		if (pd.nr == NR_clone)
-			e->clone_flags = pd.args[0];
-		else if (pd.nr == NR_clone3)
-			e->clone_flags = pd.aux[0];
-		else if (pd.nr == NR_fork)
-			e->clone_flags = SIGCHLD;
-		else if (pd.nr == NR_vfork)
-			e->clone_flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-		else
-			e->fork_flags = 0;
-	}
+	/* the fork/vfork/clone/clone3 that made the child, from the parent's saved registers */
+	struct pending pd = {};
+	regs_args(&pd);
+	e->fork_flags = TH_FKF_CLONE_FLAGS_KNOWN;
+	if (pd.nr == NR_clone)
+		e->clone_flags = pd.args[0];
+	else if (pd.nr == NR_clone3) /* clone_args.flags, just copied in by the kernel */
+		bpf_probe_read_user(&e->clone_flags, sizeof(e->clone_flags), (void *)pd.args[0]);
+	else if (pd.nr == NR_fork)
+		e->clone_flags = SIGCHLD;
+	else if (pd.nr == NR_vfork)
+		e->clone_flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+	else
+		e->fork_flags = 0;
 	submit(e, TH_EV_FORK);
 	return 0;
 }
-
-static __always_inline bool clone3_hook(struct th_sys_enter *ctx, struct pending *p)
-{
-	__u64 flags = 0;
-	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]); /* clone_args.flags */
-	p->aux[0] = flags;
-	return true;
-}
-
-static __always_inline bool always_hook(struct th_sys_enter *ctx, struct pending *p)
-{
-	return true;
-}
-
-/* No exit programs: sched_process_fork consumes (and deletes) the entry. */
-TH_ENTER(proc, clone, 1)
-TH_ENTER_HOOK(proc, clone3, 1, clone3_hook)
-TH_ENTER(proc, fork, 0)
-TH_ENTER(proc, vfork, 0)
 
 #endif

@@ -88,6 +88,14 @@ def main():
                                              and e["pid"] == os.getpid() and e["fork_flags"] & 1))
     x = find(lambda e: e["kind"] == "exit" and e["pid"] == pid)
     check("exit: record with status", x and x["status"] == 0 and x["signo"] == 0)
+    child = os.fork()
+    if child == 0:
+        os._exit(0)
+    os.waitpid(child, 0)
+    f = find(lambda e: e["kind"] == "fork" and e["child_pid"] == child)
+    check("fork: clone flags of a plain fork (SIGCHLD, no CLONE_VM)",
+          f and f["fork_flags"] & 1 and f["clone_flags"] & 0xff == 17 and not f["clone_flags"] & 0x100,
+          repr(f and (f["fork_flags"], hex(f["clone_flags"]))))
     pid = run("/bin/sh", "-c", "exit 7")
     check("exit: status 7", find(lambda e: e["kind"] == "exit" and e["pid"] == pid and e["status"] == 7))
     pid = run("/bin/sh", "-c", "kill -9 $$")
