@@ -32,6 +32,8 @@ export class Publisher {
   private replaying = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The last send or replay failed: Kafka is away, so replays wait retryMs between tries. */
+  private failing = false;
   published = 0;
   spooled = 0;
 
@@ -42,15 +44,21 @@ export class Publisher {
   publish(records: SpoolRecord[]): void {
     if (records.length === 0) return;
     if (!this.spool.empty || this.replaying || this.producer.buffered + records.length > this.o.maxInMemory) {
-      this.toSpool(records);
+      // Kafka away: replay after the retry pause. Kafka behind (the in-memory bound passed): replay
+      // now; its sends queue behind the backlog, and a pause would only stop publishing meanwhile.
+      this.toSpool(records, this.failing ? this.o.retryMs : 0);
       return;
     }
     for (const [topic, list] of groupByTopic(records)) {
       this.producer.send(topic, list).then(
-        () => (this.published += list.length),
+        () => {
+          this.published += list.length;
+          this.failing = false;
+        },
         (err: unknown) => {
           this.log.warn({ err: errorMessage(err), records: list.length }, 'Kafka did not acknowledge; spooling to disk');
-          this.toSpool(list);
+          this.failing = true;
+          this.toSpool(list, this.o.retryMs);
         },
       );
     }
@@ -67,10 +75,10 @@ export class Publisher {
     await this.producer.flush().catch(() => undefined);
   }
 
-  private toSpool(records: SpoolRecord[]): void {
+  private toSpool(records: SpoolRecord[], replayDelay: number): void {
     this.spool.append(records);
     this.spooled += records.length;
-    this.scheduleReplay(this.o.retryMs);
+    this.scheduleReplay(replayDelay);
   }
 
   private scheduleReplay(delay: number): void {
@@ -89,11 +97,13 @@ export class Publisher {
         await Promise.all([...groupByTopic(batch.records)].map(([topic, list]) => this.producer.send(topic, list)));
         batch.commit();
         this.published += batch.records.length;
+        this.failing = false;
       }
       if (!this.stopped) this.log.info('spool drained; publishing directly again');
     } catch (err) {
       this.log.warn({ err: errorMessage(err), spooled: this.spool.records }, `Kafka still away; retrying the spool in ${this.o.retryMs} ms`);
       this.replaying = false;
+      this.failing = true;
       this.scheduleReplay(this.o.retryMs);
       return;
     }

@@ -46,3 +46,29 @@ t.test('Kafka away: events go to the disk spool; back: replayed in order, none l
   t.same(got, records(topic, 0, 510).map((r) => r.value.toString()), 'every event exactly once, in order');
   await p2.close();
 });
+
+t.test('Kafka behind (in-memory bound passed): the spooled events are replayed as soon as it acknowledges, not after the retry pause', async (t) => {
+  const { kafka, prefix } = await testKafka('agent-behind', ['eventsRaw'], 1);
+  const topic = topicName(prefix, 'eventsRaw');
+  const producer = new BatchingProducer(kafka, { lingerMs: 5, maxBatchMessages: 200 });
+  await producer.connect();
+  t.teardown(() => producer.disconnect());
+  const spool = new DiskSpool({ dir: join(t.testdir(), 'spool'), maxBytes: 10 << 20, segmentBytes: 64 << 10 });
+  t.teardown(() => spool.close());
+  // A retry pause longer than the test's wait: only an immediate replay can deliver in time.
+  const p = new Publisher(producer, spool, silentLogger(), { maxInMemory: 300, replayBatch: 250, retryMs: 120_000 });
+  for (let i = 0; i < 20; i++) p.publish(records(topic, i * 100, 100));
+  t.ok(p.spooled >= 1_000, `past the bound, events went to the spool (${p.spooled})`);
+
+  const got: string[] = [];
+  const c = kafka.consumer({ groupId: `${prefix}.check` });
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+  t.teardown(() => c.disconnect());
+  await eventually(() => (got.length >= 2_000 ? true : undefined), 30_000, '2,000 events in Kafka');
+  t.same(got, records(topic, 0, 2_000).map((r) => r.value.toString()), 'every event exactly once, in order');
+  t.ok(spool.empty, 'the spool drained');
+  t.equal(p.published, 2_000, 'every event counted as published');
+  await p.close();
+});
