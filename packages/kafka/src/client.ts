@@ -1,4 +1,4 @@
-import kafkajs, { type Kafka as KafkaClient, type LogEntry, type RetryOptions } from 'kafkajs';
+import kafkajs, { type ISocketFactory, type Kafka as KafkaClient, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@tracehound/logging';
 import { registerCompression } from './compression.js';
 
@@ -9,6 +9,10 @@ export interface KafkaClientOptions {
   /** kafkajs's own retry for requests; defaults suit a broker that may restart. */
   retry?: RetryOptions;
   connectionTimeoutMs?: number;
+  /** How long a request may wait for its answer (kafkajs's default: 30000). */
+  requestTimeoutMs?: number;
+  /** How connections to brokers are made (kafkajs's own TCP connect by default). */
+  socketFactory?: ISocketFactory;
 }
 
 // kafkajs is CommonJS whose named exports Node cannot detect statically.
@@ -21,6 +25,15 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns whenever an idempotent producer's retries are bounded, and its retry count is
+ * the only bound a send has: unbounded, a send to a broker that stopped answering is retried
+ * forever (each try ends in a request timeout) and its caller never learns of it. Tracehound's
+ * producers keep the bound on purpose: the failure reaches the caller (the agent spools, a
+ * consumer retries its batch), and a re-sent batch is deduplicated downstream by event ids.
+ */
+const EXPECTED_WARNINGS = [/^Limiting retries for the idempotent producer/];
+
 /** A kafkajs client that logs through pino and knows the LZ4 codec. */
 export function createKafka(o: KafkaClientOptions): KafkaClient {
   registerCompression();
@@ -30,9 +43,12 @@ export function createKafka(o: KafkaClientOptions): KafkaClient {
     brokers: o.brokers.split(',').map((b) => b.trim()),
     connectionTimeout: o.connectionTimeoutMs ?? 3_000,
     retry: o.retry ?? { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    ...(o.requestTimeoutMs ? { requestTimeout: o.requestTimeoutMs } : {}),
+    ...(o.socketFactory ? { socketFactory: o.socketFactory } : {}),
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
+      if (level === logLevel.WARN && EXPECTED_WARNINGS.some((re) => re.test(message))) return;
       log[LEVELS[level] ?? 'info']({ namespace, ...rest }, message);
     },
   });

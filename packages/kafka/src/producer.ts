@@ -1,7 +1,10 @@
-import type { IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import kafkajs, { type IHeaders, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import { counter, histogram } from '@tracehound/metrics';
 import { COMPRESSION, type CompressionName } from './compression.js';
+
+// kafkajs is CommonJS whose named exports Node cannot detect statically.
+const { Partitioners } = kafkajs;
 
 export interface OutgoingMessage {
   key: Buffer | string | null;
@@ -51,8 +54,11 @@ export class BatchingProducer {
 
   constructor(kafka: Kafka, options: Partial<BatchingProducerOptions> = {}) {
     this.o = { ...DEFAULT_PRODUCER, ...options };
-    // Idempotence needs one request in flight to keep order across retries.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Idempotence needs one request in flight to keep order across retries. Retries keep the
+    // client's bounded count (see createKafka: kafkajs's warning about that bound is not logged).
+    // The partitioner is named (kafkajs's default, murmur2 as in Java clients) so that kafkajs does
+    // not warn that its default changed in v2.
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {
