@@ -7,7 +7,7 @@
  * once (1, or 2 so one is decoded and mapped while another is in the engine). Baseline: the sink
  * before, JSONCompactEachRow through file(), folding, 1 partition at a time.
  * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
- * Needs the local stack (Kafka, registry). Run: npx tsx bench/sink-kafka.ts [events=100000] [repeats=3]
+ * Needs the local stack (Kafka, registry). Run: npx tsx bench/sink-kafka.ts [events=100000] [repeats=3] [only=variant number, for a profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { fmt, machine } from './stats.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPEATS = Number(process.argv[3] ?? 3);
+const ONLY = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const tk = await testKafka('bench-sink', [...SINK_TABLES.map((t) => t.topic), 'deadLetter'], 6);
 const producer = await recordProducer(tk);
 const kinds = ['process_exec', 'file_open', 'net_connect', 'process_exit'] as const;
@@ -46,7 +47,8 @@ const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, n
 const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [name, format, insertSettings, concurrently] of variants) {
+  for (const [v, [name, format, insertSettings, concurrently]] of variants.entries()) {
+    if (ONLY !== undefined && v !== ONLY) continue;
     const database = `sk${run++}`;
     const sink = buildSink({
       kafka: tk.kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
@@ -67,11 +69,12 @@ for (let rep = 0; rep < REPEATS; rep++) {
   }
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-const base = median(rates.get(variants[0]![0])!);
+const base = median(rates.get(variants[ONLY ?? 0]![0])!);
 console.log(`sink end to end — ${fmt(N)} enriched events on 6 partitions → events table (chDB), ${REPEATS} runs per variant, median (min–max) rows/s — ${machine()}`);
 console.log('| variant | rows/s | vs baseline |');
 console.log('| --- | ---: | ---: |');
 for (const [name] of variants) {
+  if (!rates.get(name)!.length) continue;
   const v = [...rates.get(name)!].sort((a, b) => a - b);
   console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x |`);
 }

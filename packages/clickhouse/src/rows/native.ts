@@ -20,8 +20,12 @@ export function nativeStructure(spec: TableSpec): string {
 }
 
 class Writer {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf: Buffer;
   pos = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -42,17 +46,27 @@ class Writer {
   }
 
   string(s: string): void {
-    // A UTF-8 byte is at most 3 per UTF-16 unit: reserve that, write, then the length before it.
-    const max = s.length * 3;
-    this.ensure(max + 5);
-    if (max < 128) {
-      const n = this.buf.write(s, this.pos + 1);
-      this.buf[this.pos] = n;
-      this.pos += 1 + n;
-      return;
+    const len = s.length;
+    if (len < 128) {
+      // Most values are short ASCII: copied byte by byte, cheaper than a native call per string.
+      this.ensure(len * 3 + 1);
+      const buf = this.buf;
+      let p = this.pos + 1;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === len) {
+        buf[this.pos] = len;
+        this.pos = p;
+        return;
+      }
     }
     const n = Buffer.byteLength(s, 'utf8');
     this.varint(n);
+    this.ensure(n);
     this.pos += this.buf.write(s, this.pos);
   }
 }
@@ -83,12 +97,12 @@ const SCALARS: Record<string, ColumnWriter> = {
   "DateTime64(9, 'UTC')": fixed(8, (b, v, at) => { b.writeBigInt64LE(big(v), at); }),
 };
 
-/** Cumulative UInt64 end offsets of each row's element list, then the elements as one column. */
-function offsets(w: Writer, lists: readonly (readonly unknown[])[]): void {
-  w.ensure(8 * lists.length);
+/** Writes the cumulative UInt64 end offset of each row's elements and gathers the elements into `into`. */
+function offsets(w: Writer, values: readonly unknown[], gather: (v: unknown) => number): void {
+  w.ensure(8 * values.length);
   let end = 0;
-  for (const l of lists) {
-    end += l.length;
+  for (const v of values) {
+    end += gather(v);
     w.buf.writeBigUInt64LE(BigInt(end), w.pos);
     w.pos += 8;
   }
@@ -106,18 +120,31 @@ function writerFor(type: string): ColumnWriter {
   if (array) {
     const inner = writerFor(array[1]!);
     made = (w, values) => {
-      const lists = values.map((v) => (v ?? []) as readonly unknown[]);
-      offsets(w, lists);
-      inner(w, lists.flat());
+      const items: unknown[] = [];
+      offsets(w, values, (v) => {
+        const l = (v ?? []) as readonly unknown[];
+        for (const x of l) items.push(x);
+        return l.length;
+      });
+      inner(w, items);
     };
   } else if (map) {
     const inner = writerFor(map[1]!);
     made = (w, values) => {
-      const entries = values.map((v) => Object.entries((v ?? {}) as Record<string, unknown>));
-      offsets(w, entries);
-      const flat = entries.flat();
-      writerFor('String')(w, flat.map((e) => e[0]));
-      inner(w, flat.map((e) => e[1]));
+      const keys: string[] = [];
+      const items: unknown[] = [];
+      offsets(w, values, (v) => {
+        const m = (v ?? {}) as Record<string, unknown>;
+        let n = 0;
+        for (const k in m) {
+          keys.push(k);
+          items.push(m[k]);
+          n++;
+        }
+        return n;
+      });
+      writerFor('String')(w, keys);
+      inner(w, items);
     };
   } else {
     throw new Error(`no Native writer for ClickHouse type ${type}`);
@@ -136,11 +163,14 @@ export function nativeSupported(spec: TableSpec): boolean {
   }
 }
 
+/** Bytes per row of each table's last payload: the next buffer is sized from it, so it rarely grows (a copy each time). */
+const bytesPerRow = new WeakMap<TableSpec, number>();
+
 /** One Native block of `rows` (arrays in insertColumns(spec) order). */
 export function encodeNative(spec: TableSpec, rows: readonly (readonly unknown[])[]): Buffer {
   const names = insertColumns(spec);
   const types = spec.columns.filter((c) => !c.expression).map((c) => wireType(c.type));
-  const w = new Writer();
+  const w = new Writer(Math.ceil(rows.length * (bytesPerRow.get(spec) ?? 256) * 1.2) + 4096);
   w.varint(names.length);
   w.varint(rows.length);
   const column: unknown[] = new Array(rows.length);
@@ -150,5 +180,6 @@ export function encodeNative(spec: TableSpec, rows: readonly (readonly unknown[]
     for (let r = 0; r < rows.length; r++) column[r] = rows[r]![i];
     writerFor(types[i]!)(w, column);
   }
+  if (rows.length) bytesPerRow.set(spec, w.pos / rows.length);
   return w.buf.subarray(0, w.pos);
 }
