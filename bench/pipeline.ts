@@ -7,8 +7,10 @@
  * alert on: those markers give event→alert (read from the alerts topic) and event→queryable
  * (first seen by a query of the events table every 250 ms) latencies. At the end every produced
  * event must be in ClickHouse exactly once. CPU: per thread of the platform process (the main
- * JS thread split by module with the V8 sampling profiler), the producer, and the Kafka and
- * registry JVMs; RSS per process.
+ * JS thread split by module with the V8 sampling profiler; the JS thread of each worker), the
+ * producer, and the Kafka and registry JVMs; RSS per process. TRACEHOUND_UP_THREADS=one in the
+ * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
+ * young generation.
  *
  * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
  * The baseline is the producer alone at full speed to a topic nobody reads.
@@ -26,12 +28,12 @@ import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } f
 import { AlertWatcher } from '@tracehound/simulate';
 import { readPid } from '@tracehound/stack';
 import { stackConfig, uniquePrefix } from '@tracehound/testkit';
-import { createEnricher } from '../services/enricher/src/app.js';
-import { PlatformProcessConfig, startPlatform, type HostedService } from '../services/platform/src/index.js';
+import { PlatformProcessConfig, startPlatform } from '../services/platform/src/index.js';
 import { api } from '../services/platform/src/hosted/api.js';
 import { detector } from '../services/platform/src/hosted/detector.js';
 import { sink } from '../services/platform/src/hosted/sink.js';
-import { fakeKubeApi, makePods, type BenchPod } from './enricher-fixtures.js';
+import { makePods, type BenchPod } from './enricher-fixtures.js';
+import { PODS_FILE_VAR, benchEnricher } from './pipeline-enricher.js';
 import { fmt, machine, percentile } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -138,20 +140,24 @@ const rssOf = (pid: number) => {
   }
 };
 
-/** Threads of this process grouped: the main JS thread, V8's helpers, libuv's pool, and the rest (chDB's engine threads). */
-function threadGroups(): Map<string, number> {
+/**
+ * Threads of this process grouped: the main JS thread, the JS thread of each worker (`workers`:
+ * Linux tid → service), V8's helpers, libuv's pool, and the rest (chDB's engine threads).
+ */
+function threadGroups(workers: Map<number, string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync('/proc/self/task')) {
     const st = procStat(`/proc/self/task/${tid}/stat`);
     if (!st) continue;
-    const group = Number(tid) === process.pid ? 'main JS thread' : st.comm.startsWith('V8') || st.comm.startsWith('node') ? 'V8 GC/compiler threads' : st.comm.startsWith('libuv') ? 'libuv pool' : 'chDB engine threads';
+    const worker = workers.get(Number(tid));
+    const group = Number(tid) === process.pid ? 'main JS thread' : worker ? `${worker} worker thread` : st.comm.startsWith('V8') || st.comm.startsWith('node') ? 'V8 GC/compiler threads' : st.comm.startsWith('libuv') ? 'libuv pool' : 'chDB engine threads';
     out.set(group, (out.get(group) ?? 0) + st.ticks);
   }
   return out;
 }
 
-function sampler(pids: Record<string, number>) {
-  const first = { threads: threadGroups(), procs: Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, procStat(`/proc/${p}/stat`)?.ticks ?? 0])) };
+function sampler(pids: Record<string, number>, workers: Map<number, string>) {
+  const first = { threads: threadGroups(workers), procs: Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, procStat(`/proc/${p}/stat`)?.ticks ?? 0])) };
   const rss: Record<string, number> = {};
   const timer = setInterval(() => {
     rss.platform = Math.max(rss.platform ?? 0, rssOf(process.pid));
@@ -164,7 +170,7 @@ function sampler(pids: Record<string, number>) {
       const secs = (Date.now() - t0) / 1000;
       const pct = (ticks: number) => (ticks * TICK_MS) / 10 / secs;
       const cpu: Array<[string, number]> = [];
-      for (const [g, t] of threadGroups()) cpu.push([`platform: ${g}`, pct(t - (first.threads.get(g) ?? 0))]);
+      for (const [g, t] of threadGroups(workers)) cpu.push([`platform: ${g}`, pct(t - (first.threads.get(g) ?? 0))]);
       for (const [k, p] of Object.entries(pids)) cpu.push([k, pct((procStat(`/proc/${p}/stat`)?.ticks ?? 0) - first.procs[k]!)]);
       return { cpu, rss };
     },
@@ -192,6 +198,8 @@ function byModule(profile: { nodes: Array<{ callFrame: { url: string; functionNa
 
 const PODS_FILE = join(mkdtempSync(join(tmpdir(), 'th-bench-pods-')), 'pods.json');
 const pods = makePods(PODS);
+writeFileSync(PODS_FILE, JSON.stringify(pods));
+process.env[PODS_FILE_VAR] = PODS_FILE;
 
 /** Committed offsets of each stage's group against its input topic's end: where the backlog sits. */
 async function stageLag(kafka: ReturnType<typeof createKafka>, prefix: string): Promise<string> {
@@ -209,7 +217,6 @@ async function stageLag(kafka: ReturnType<typeof createKafka>, prefix: string): 
 }
 
 function child(prefix: string, run: string, rate: number, seconds: number, topic: 'eventsRaw' | 'deadLetter') {
-  writeFileSync(PODS_FILE, JSON.stringify(pods));
   const c = fork(SELF, ['produce', prefix, run, String(rate), String(seconds), topic, PODS_FILE], { execArgv: ['--import', 'tsx'] });
   const done = new Promise<{ sent: number; ms: number; cpuMs: number }>((res, rej) => {
     c.once('message', (m) => res(m as { sent: number; ms: number; cpuMs: number }));
@@ -240,15 +247,8 @@ async function pipeline(rate: number, seconds: number) {
     ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_API_PORT: '0', TRACEHOUND_UP_AGENT: 'off',
     TRACEHOUND_ENRICHER_GROUP: `${prefix}.enricher`, TRACEHOUND_DETECTOR_GROUP_ID: `${prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${prefix}.sink`, TRACEHOUND_LOG_LEVEL: 'warn',
   });
-  const enricher: HostedService = {
-    name: 'enricher',
-    async start({ cfg: c, logger }) {
-      const app = createEnricher(c, { logger, kube: fakeKubeApi(pods) });
-      await app.start();
-      return { ready: app.ready, details: app.details, close: () => app.close() };
-    },
-  };
-  const platform = await startPlatform(cfg, { logger: silentLogger(), services: [api, sink, detector, enricher] });
+  const platform = await startPlatform(cfg, { logger: silentLogger(), services: [api, sink, detector, benchEnricher] });
+  const workers = new Map(platform.services.filter((s) => s.tid).map((s) => [s.tid!, s.name]));
   const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline', logger: silentLogger() });
   const alerts = new AlertWatcher(kafka, topicName(prefix, 'alerts'), cfg.TRACEHOUND_REGISTRY_URL);
   await alerts.start();
@@ -272,7 +272,7 @@ async function pipeline(rate: number, seconds: number) {
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
   const producer = child(prefix, run, rate, seconds, 'eventsRaw');
-  const sample = sampler({ 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 });
+  const sample = sampler({ 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 }, workers);
   const t0 = Date.now();
   const progress = setInterval(() => void stageLag(kafka, prefix).then((l) => console.error(`  [${Math.round((Date.now() - t0) / 1000)} s] ${l}`), () => undefined), 10_000);
   const { sent, ms, cpuMs } = await producer.done;
@@ -306,7 +306,8 @@ async function pipeline(rate: number, seconds: number) {
   await alerts.close();
   await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
+  const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB})`;
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -316,6 +317,7 @@ console.log(`baseline: the producer alone, full speed, to a topic nobody reads: 
 for (const rate of rates) {
   const r = await pipeline(rate, seconds);
   console.log(`\n## offered ${fmt(rate)} events/s for ${seconds} s (load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(`platform: ${r.threads}`);
   console.log(`produced ${fmt(r.sent)} events at ${fmt(r.produced)} events/s; all stored after ${fmt(r.drainS, 1)} s more: ${fmt(r.storedRate)} events/s end to end`);
   console.log(`when the producer stopped: ${r.lagAtEnd}`);
   console.log(`stored ${fmt(r.unique)} of ${fmt(r.sent)}${r.unique < r.sent ? ' (the rest still in the pipeline when storage stopped progressing for 60 s)' : ''}; ${fmt(r.stored - r.unique)} stored twice`);
