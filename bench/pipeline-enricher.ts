@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createEnricher } from '../services/enricher/src/app.js';
-import { threadable } from '../services/platform/src/index.js';
+import { threadable } from '../services/platform/src/hosted/types.js';
 import { fakeKubeApi, type BenchPod } from './enricher-fixtures.js';
 
 /** The environment variable naming the pods file bench/pipeline.ts writes (worker threads see the process's environment). */
