@@ -27,7 +27,11 @@ export interface SinkOptions {
   insertSettings?: Record<string, number>;
   /** Embedded chDB: inserts through a payload file (default) or chDB's raw insert (bench/sink-insert.ts compares them). */
   insertVia?: InsertOptions['via'];
-  /** Partitions whose batches are stored at once, so one is decoded and mapped while another is in the engine (default 1: 2 measured slower on 2 shared vCPUs, bench/sink-kafka.ts). */
+  /**
+   * Partitions whose batches are stored at once, so one is decoded and encoded while another is in
+   * the engine. Default 2: with Native inserts 1.01x and 1.21x of one at a time in two runs
+   * (bench/sink-kafka.ts; with JSON inserts it measured 0.74-0.83x).
+   */
   partitionsConcurrently?: number;
   /** Run the storage migrations at start (idempotent; on by default). */
   migrate?: boolean;
@@ -73,7 +77,7 @@ export function buildSink(o: SinkOptions): Sink {
     deadLetter: { producer, topic: topicName(o.topicPrefix, 'deadLetter') },
     logger: o.logger,
     maxBytesPerPartition: batchBytes,
-    partitionsConsumedConcurrently: o.partitionsConcurrently ?? 1,
+    partitionsConsumedConcurrently: o.partitionsConcurrently ?? 2,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
   });
   let running = false;
