@@ -11,7 +11,8 @@ import type { Logger } from '@tracehound/logging';
 import { registry } from '@tracehound/metrics';
 import { AuditLog } from './adapters/audit-log.js';
 import { UsersStore } from './adapters/users-store.js';
-import { AuthService } from './auth/auth-service.js';
+import { AuthService, type FirstAdmin } from './auth/auth-service.js';
+import { reportFirstAdmin } from './auth/first-admin.js';
 import type { Principal } from './auth/principal.js';
 import { errorHandler } from './errors.js';
 import { AlertQueries } from './queries/alerts.js';
@@ -51,8 +52,10 @@ export interface ApiOptions {
   ddl: DdlContext;
   logger: Logger;
   adminUser?: string;
-  /** Called once, at first start, with the generated password of the first admin. */
+  /** Called once, at first start, with the generated password of the first admin (never with a given one, nor by an instance whose admin row was not kept). */
   onFirstAdmin?: (username: string, password: string) => void;
+  /** The first admin's password (from TRACEHOUND_API_ADMIN_PASSWORD_FILE): used instead of a generated one, never reported. */
+  adminPassword?: string;
   sessionTtlMs?: number;
   queryTimeoutS?: number;
   maxRowsRead?: number;
@@ -82,6 +85,8 @@ export interface ApiApp {
   app: FastifyInstance;
   live: LiveAlerts;
   auth: AuthService;
+  /** What the first-start check did. */
+  firstAdmin: FirstAdmin;
   /** Resolves when the rules in force are known and the live feed reads new alerts. */
   kafkaReady: Promise<void>;
   ready(): boolean;
@@ -108,8 +113,8 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     feed = await startAlertFeed({ ...o.kafka, logger: o.logger, onAlert: (a) => live.publish(a) });
     kafkaReady = Promise.all([mirror.caughtUp, feed.ready]).then(() => undefined);
   }
-  const firstPassword = await auth.ensureFirstAdmin(o.adminUser ?? 'admin');
-  if (firstPassword) o.onFirstAdmin?.(o.adminUser ?? 'admin', firstPassword);
+  const firstAdmin = await auth.ensureFirstAdmin(o.adminUser ?? 'admin', o.adminPassword);
+  reportFirstAdmin(firstAdmin, o.adminUser ?? 'admin', o.logger, o.onFirstAdmin);
 
   const app: Api = Fastify({
     // Requests are audited in api_audit; the log gets Fastify's warnings and errors only.
@@ -200,6 +205,7 @@ export async function buildApi(o: ApiOptions): Promise<ApiApp> {
     app,
     live,
     auth,
+    firstAdmin,
     kafkaReady,
     ready: () => chUp,
     async close() {

@@ -6,6 +6,7 @@ import { DetectorConfig, EnricherConfig, SinkConfig, type ApiConfig, type ApiTls
 import { TracehoundError } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
 import type { ApiOptions } from './app.js';
+import { readAdminPassword } from './auth/first-admin.js';
 
 /** The consumer groups of the stages the pipeline health shows: the very variables those services read. */
 export const StageGroupsConfig = Type.Composite([
@@ -26,6 +27,7 @@ export function apiOptions(
     ddl: parts.ddl,
     logger: parts.logger,
     adminUser: cfg.TRACEHOUND_API_ADMIN_USER,
+    ...(cfg.TRACEHOUND_API_ADMIN_PASSWORD_FILE ? { adminPassword: readAdminPassword(cfg.TRACEHOUND_API_ADMIN_PASSWORD_FILE) } : {}),
     onFirstAdmin: parts.onFirstAdmin,
     sessionTtlMs: cfg.TRACEHOUND_API_SESSION_TTL_S * 1000,
     queryTimeoutS: cfg.TRACEHOUND_API_QUERY_TIMEOUT_S,

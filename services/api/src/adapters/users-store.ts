@@ -60,6 +60,14 @@ export class UsersStore {
     await insertRows(this.ch, this.database, USERS, [{ ...u, created_at: msToClickHouse(u.created_at), updated_at: msToClickHouse(Math.max(u.updated_at, Date.now())) }]);
   }
 
+  /**
+   * Inserts `u` with a deduplication token: of several inserts with the same token (API instances
+   * starting together) the engine keeps the first and drops the others.
+   */
+  async putUserOnce(u: UserRecord, token: string): Promise<void> {
+    await insertRows(this.ch, this.database, USERS, [{ ...u, created_at: msToClickHouse(u.created_at), updated_at: msToClickHouse(u.updated_at) }], { token });
+  }
+
   async putToken(t: TokenRecord): Promise<void> {
     await insertRows(this.ch, this.database, API_TOKENS, [{ ...t, created_at: msToClickHouse(t.created_at), expires_at: msToClickHouse(t.expires_at), updated_at: msToClickHouse(Math.max(t.updated_at, Date.now())) }]);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TracehoundError } from '@tracehound/errors';
 import type { TokenRecord, UserRecord, UsersStore } from '../adapters/users-store.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
@@ -5,6 +6,12 @@ import { can, type Principal, type Role } from './principal.js';
 import { hashToken, looksLikeToken, newToken, type TokenKind } from './tokens.js';
 
 const FOREVER = Date.parse('2299-12-31T00:00:00Z');
+
+/** What the first-start check did: nothing (users exist), created the admin, or found another instance's admin kept. */
+export type FirstAdmin = { outcome: 'exists' } | { outcome: 'created'; generatedPassword?: string } | { outcome: 'created elsewhere' };
+
+/** The one deduplication token of the first admin's insert (token characters only: the name is hashed). */
+const firstAdminToken = (username: string): string => `first-admin.${createHash('sha256').update(username).digest('hex').slice(0, 32)}`;
 const CACHE_MS = 5_000;
 
 export interface UserInput {
@@ -52,12 +59,24 @@ export class AuthService {
 
   constructor(private readonly store: UsersStore, private readonly sessionTtlMs: number) {}
 
-  /** At first start (no users at all) creates an admin with a generated password, returned once. */
-  async ensureFirstAdmin(username: string): Promise<string | undefined> {
-    if ((await this.store.countUsers()) > 0) return undefined;
-    const password = generatePassword();
-    await this.createUser({ username, password, role: 'admin', namespaces: '*' });
-    return password;
+  /**
+   * At first start (no users at all) creates the admin, with `password` (from a file, say a
+   * Secret) or a generated one. Safe when several API instances start together on an empty
+   * database: each inserts the admin with the same deduplication token, the engine keeps only
+   * the first insert, and each instance reads back which row was kept. Only the instance whose
+   * row was kept reports a generated password, so a password that does not work is never shown.
+   */
+  async ensureFirstAdmin(username: string, password?: string): Promise<FirstAdmin> {
+    if ((await this.store.countUsers()) > 0) return { outcome: 'exists' };
+    const chosen = password ?? generatePassword();
+    const now = Date.now();
+    const row: UserRecord = {
+      username, password_hash: await hashPassword(chosen), role: 'admin', all_namespaces: true, namespaces: [], disabled: false, created_at: now, updated_at: now,
+    };
+    await this.store.putUserOnce(row, firstAdminToken(username));
+    const kept = await this.store.getUser(username);
+    if (kept?.password_hash !== row.password_hash) return { outcome: 'created elsewhere' };
+    return password === undefined ? { outcome: 'created', generatedPassword: chosen } : { outcome: 'created' };
   }
 
   async createUser(input: UserInput): Promise<UserView> {
