@@ -4,7 +4,8 @@
  * group and database, reading the same records. Variants: the payload format (JSONCompactEachRow,
  * or Native written from column values), whether inserts fold equal keys (optimize_on_insert, the
  * engine's default, or 0 as the sink now sets), and how many partitions' batches are stored at
- * once (1, or 2 so one is decoded and mapped while another is in the engine). Baseline: the sink
+ * once (1, or 2 so one is decoded and mapped while another is in the engine), and the bytes of one
+ * fetch (kafkajs' 10 MiB, or 64 MiB for larger inserts). Baseline: the sink
  * before, JSONCompactEachRow through file(), folding, 1 partition at a time.
  * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
  * Needs the local stack (Kafka, registry). Run: npx tsx bench/sink-kafka.ts [events=100000] [repeats=3] [only=variant number, for a profile]
@@ -38,21 +39,22 @@ await producer.producer.disconnect();
 
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-kafka-'));
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
-const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, number>, number]> = [
+const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, number>, number, number?]> = [
   ['JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', 'JSONCompactEachRow', {}, 1],
   ['JSONCompactEachRow, optimize_on_insert = 0, 1 partition at a time', 'JSONCompactEachRow', { optimize_on_insert: 0 }, 1],
-  ['Native, optimize_on_insert = 0, 1 partition at a time (the sink now)', 'Native', { optimize_on_insert: 0 }, 1],
-  ['Native, optimize_on_insert = 0, 2 partitions at a time', 'Native', { optimize_on_insert: 0 }, 2],
+  ['Native, optimize_on_insert = 0, 1 partition at a time', 'Native', { optimize_on_insert: 0 }, 1],
+  ['Native, optimize_on_insert = 0, 2 partitions at a time (the sink now)', 'Native', { optimize_on_insert: 0 }, 2],
+  ['Native, optimize_on_insert = 0, 2 partitions at a time, fetches up to 64 MiB', 'Native', { optimize_on_insert: 0 }, 2, 64 * 1024 * 1024],
 ];
 const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [v, [name, format, insertSettings, concurrently]] of variants.entries()) {
+  for (const [v, [name, format, insertSettings, concurrently, fetchMaxBytes]] of variants.entries()) {
     if (ONLY !== undefined && v !== ONLY) continue;
     const database = `sk${run++}`;
     const sink = buildSink({
       kafka: tk.kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
-      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently,
+      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(fetchMaxBytes ? { fetchMaxBytes } : {}),
     });
     await sink.start();
     const stored = async () => Number((await selectRows<{ n: string }>(ch, `SELECT count() AS n FROM ${database}.events`))[0]!.n);

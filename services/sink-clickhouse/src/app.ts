@@ -21,6 +21,8 @@ export interface SinkOptions {
   /** Kafka bytes per partition and fetch. */
   batchBytes?: number;
   maxWaitMs?: number;
+  /** Kafka bytes of one fetch over all partitions (kafkajs' default 10 MiB when unset). */
+  fetchMaxBytes?: number;
   /** Native by default (where the table offers column values, else JSONCompactEachRow). */
   format?: InsertFormat;
   /** Settings of every insert (default SINK_INSERT_SETTINGS; bench/sink-kafka.ts compares). */
@@ -60,7 +62,7 @@ export function buildSink(o: SinkOptions): Sink {
     decoders.set(topic, codecs.get(t.record)!);
   }
   const batchBytes = o.batchBytes ?? 16 * 1024 * 1024;
-  const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000 });
+  const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000, ...(o.fetchMaxBytes ? { maxBytes: o.fetchMaxBytes } : {}) });
   const producer = new BatchingProducer(o.kafka);
   const writer = new SinkWriter({
     store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings),

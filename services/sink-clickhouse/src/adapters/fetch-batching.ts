@@ -5,6 +5,8 @@ export interface FetchBatching {
   minBytes: number;
   /** …or this many milliseconds have passed. */
   maxWaitMs: number;
+  /** Bytes of one fetch over all its partitions (kafkajs' default: 10 MiB). */
+  maxBytes?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export function withFetchBatching(kafka: Kafka, o: FetchBatching): Kafka {
   return new Proxy(kafka, {
     get(target, prop, receiver) {
       if (prop === 'consumer') {
-        return (cfg: Parameters<Kafka['consumer']>[0]) => target.consumer({ ...cfg, minBytes: o.minBytes, maxWaitTimeInMs: o.maxWaitMs });
+        return (cfg: Parameters<Kafka['consumer']>[0]) => target.consumer({ ...cfg, minBytes: o.minBytes, maxWaitTimeInMs: o.maxWaitMs, ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}) });
       }
       return Reflect.get(target, prop, receiver) as unknown;
     },
