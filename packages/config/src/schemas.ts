@@ -223,6 +223,6 @@ export const ApiConfig = Type.Object({
   TRACEHOUND_API_BACKTEST_MAX_EVENTS: Type.Integer({ default: 1_000_000, minimum: 1, description: 'events a backtest may evaluate at most' }),
   TRACEHOUND_API_BACKTEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, description: 'milliseconds a backtest may run at most' }),
   TRACEHOUND_API_SSE_MAX_CLIENTS: Type.Integer({ default: 1_000, minimum: 1, description: 'concurrent live alert streams; more are refused with 503' }),
-  TRACEHOUND_API_ADMIN_USER: Type.String({ default: 'admin', pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'the name of the first admin, created with a generated password at first start' }),
+  TRACEHOUND_API_ADMIN_USER: Type.String({ default: 'admin', pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'the name of the first admin, created at first start with the password of TRACEHOUND_API_ADMIN_PASSWORD_FILE or a generated one' }),
   TRACEHOUND_API_ADMIN_PASSWORD_FILE: Type.Optional(Type.String({ minLength: 1, description: 'a file (e.g. a mounted Secret) whose first line, at least 12 characters, is the first admin\'s password at first start instead of a generated one; never printed' })),
 });
