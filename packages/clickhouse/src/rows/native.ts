@@ -81,6 +81,11 @@ const fixed = (size: number, put: (b: Buffer, v: unknown, at: number) => void): 
   }
 };
 const int = (v: unknown) => Number(v ?? 0);
+/** A non-negative safe integer as UInt64 LE without a BigInt per value (a GC cost at 10^5 values). */
+const uint64 = (b: Buffer, v: number, at: number) => {
+  b.writeUInt32LE(v % 0x1_0000_0000, at);
+  b.writeUInt32LE(Math.floor(v / 0x1_0000_0000), at + 4);
+};
 const big = (v: unknown) => (typeof v === 'bigint' ? v : BigInt((v as number | string | null | undefined) ?? 0));
 
 const SCALARS: Record<string, ColumnWriter> = {
@@ -92,7 +97,10 @@ const SCALARS: Record<string, ColumnWriter> = {
   UInt16: fixed(2, (b, v, at) => { b.writeUInt16LE(int(v), at); }),
   UInt32: fixed(4, (b, v, at) => { b.writeUInt32LE(int(v), at); }),
   Int32: fixed(4, (b, v, at) => { b.writeInt32LE(int(v), at); }),
-  UInt64: fixed(8, (b, v, at) => { b.writeBigUInt64LE(big(v), at); }),
+  UInt64: fixed(8, (b, v, at) => {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) uint64(b, v, at);
+    else b.writeBigUInt64LE(big(v), at);
+  }),
   Int64: fixed(8, (b, v, at) => { b.writeBigInt64LE(big(v), at); }),
   "DateTime64(9, 'UTC')": fixed(8, (b, v, at) => { b.writeBigInt64LE(big(v), at); }),
 };
@@ -103,7 +111,7 @@ function offsets(w: Writer, values: readonly unknown[], gather: (v: unknown) => 
   let end = 0;
   for (const v of values) {
     end += gather(v);
-    w.buf.writeBigUInt64LE(BigInt(end), w.pos);
+    uint64(w.buf, end, w.pos);
     w.pos += 8;
   }
 }
