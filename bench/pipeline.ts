@@ -328,6 +328,10 @@ for (const rate of rates) {
   const mainUs = (r.usage.cpu.find(([k]) => k === 'platform: main JS thread')![1] * 1e4 * (r.drainS + r.sent / r.produced)) / r.unique;
   console.log(`  ${'producer (while producing)'.padEnd(40)} ${fmt(r.producerCpu, 1)} %`);
   console.log(`main JS thread: ${fmt(mainUs)} µs per event, so at most ${fmt(1e6 / mainUs)} events/s with a whole core to itself`);
+  for (const [k, v] of r.usage.cpu.filter(([k]) => k.endsWith('worker thread'))) {
+    const us = (v * 1e4 * (r.drainS + r.sent / r.produced)) / r.unique;
+    console.log(`${k.replace('platform: ', '')}: ${fmt(us)} µs per event, so at most ${fmt(1e6 / us)} events/s with a whole core to itself`);
+  }
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
   console.log('peak RSS:');
