@@ -31,7 +31,7 @@ export interface SinkOptions {
   insertVia?: InsertOptions['via'];
   /**
    * Partitions whose batches are stored at once, so one is decoded and encoded while another is in
-   * the engine. Default 2: with Native inserts 1.01x and 1.21x of one at a time in two runs
+   * the engine. Default 2: with Native inserts 1.01-1.21x of one at a time in five runs
    * (bench/sink-kafka.ts; with JSON inserts it measured 0.74-0.83x).
    */
   partitionsConcurrently?: number;
