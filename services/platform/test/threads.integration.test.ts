@@ -40,6 +40,37 @@ const threadAlive = (tid: number | undefined) => tid !== undefined && existsSync
 const messages = (lines: Array<Record<string, unknown>>) => lines.map((l) => String(l.msg));
 const order = (lines: Array<Record<string, unknown>>, ...msgs: string[]) => msgs.map((m) => messages(lines).indexOf(m));
 
+t.test('the real pipeline across threads: enricher and detector in workers, sink and API on the main thread; their metrics at the API\'s /metrics (integration)', async (t) => {
+  const tk = await testKafka('platform-threads', undefined, 2);
+  const extra = {
+    TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_TOPIC_PARTITIONS: '2', TRACEHOUND_ENRICHER_GROUP: `${tk.prefix}.enricher`,
+    TRACEHOUND_DETECTOR_GROUP_ID: `${tk.prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${tk.prefix}.sink`, TRACEHOUND_SINK_MAX_WAIT_MS: '200',
+  };
+  const { platform, lines } = await start(t, [api, sink, detector, enricher], extra);
+  t.teardown(() => {
+    if (t.passing()) return;
+    for (const l of lines.filter((x) => Number(x.level) >= 40)) t.comment(JSON.stringify(l).slice(0, 400));
+  });
+  t.same(platform.services.map((s) => `${s.name}:${s.threadId ? 'worker' : 'main'}`), ['api:main', 'sink:main', 'detector:worker', 'enricher:worker']);
+  t.ok((platform.details().detector as { rules: number }).rules > 0, 'the detector\'s status (rules in force) comes from its worker');
+
+  const raw = await rawSender(tk.kafka, tk.prefix, tk.registryUrl);
+  t.teardown(() => raw.close());
+  const ids = [randomUUID(), randomUUID()];
+  await raw.send([containerEvent(ids[0]!, containerId(), randomUUID()), hostEvent(ids[1]!)]);
+  const scrape = async () => (await fetch(`${platform.url}/metrics`)).text();
+  // Across the threads: enriched in one worker, evaluated in another, handed to the sink on this one.
+  const text = await eventually(async () => {
+    const s = await scrape();
+    return /^tracehound_detector_events_total\{[^}]*\} 2$/m.test(s) && /^tracehound_sink_rows_total\{table="events"\} 2$/m.test(s) ? s : undefined;
+  }, 60_000, 'the detector\'s and the sink\'s counts at /metrics');
+  t.match(text, /^tracehound_enricher_events_total\{outcome="unresolved"\} 1$/m, 'the enricher\'s counts, from its worker');
+  t.match(text, /^tracehound_enricher_events_total\{outcome="host"\} 1$/m);
+  t.match(text, /^tracehound_kafka_consumed_total\{group="[^"]+\.sink",topic="[^"]+\.events\.enriched"\} 2$/m, 'and the sink\'s, from the main thread');
+  const own = await registry.getSingleMetric('tracehound_enricher_events_total')?.get();
+  t.same(own?.values ?? [], [], 'the main thread enriched nothing itself');
+});
+
 t.test('threadable entries run each in a worker thread of their own, and stop in reverse order with their threads gone', async (t) => {
   const { platform, lines } = await start(t, [probe, probe2]);
   const [a, b] = platform.services;
@@ -91,40 +122,4 @@ t.test('a worker that dies while running: the failure names the service and the 
   t.ok(c2! >= 0 && c2! < c1!, 'the others stopped, in reverse order');
   t.notOk(tids.some(threadAlive), 'no thread left');
   await platform.close(); // what `up` does on a signal meanwhile: nothing more to do
-});
-
-t.test('the real pipeline across threads: enricher and detector in workers, sink and API on the main thread; their metrics at the API\'s /metrics (integration)', async (t) => {
-  const tk = await testKafka('platform-threads', undefined, 2);
-  const extra = {
-    TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_TOPIC_PARTITIONS: '2', TRACEHOUND_ENRICHER_GROUP: `${tk.prefix}.enricher`,
-    TRACEHOUND_DETECTOR_GROUP_ID: `${tk.prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${tk.prefix}.sink`, TRACEHOUND_SINK_MAX_WAIT_MS: '200',
-  };
-  const { platform, lines } = await start(t, [api, sink, detector, enricher], extra);
-  t.teardown(() => {
-    if (t.passing()) return;
-    for (const l of lines.filter((x) => Number(x.level) >= 40)) t.comment(JSON.stringify(l).slice(0, 400));
-  });
-  t.same(platform.services.map((s) => `${s.name}:${s.threadId ? 'worker' : 'main'}`), ['api:main', 'sink:main', 'detector:worker', 'enricher:worker']);
-  t.ok((platform.details().detector as { rules: number }).rules > 0, 'the detector\'s status (rules in force) comes from its worker');
-
-  const raw = await rawSender(tk.kafka, tk.prefix, tk.registryUrl);
-  t.teardown(() => raw.close());
-  const ids = [randomUUID(), randomUUID()];
-  await raw.send([containerEvent(ids[0]!, containerId(), randomUUID()), hostEvent(ids[1]!)]);
-  const db = settings().TRACEHOUND_CLICKHOUSE_DATABASE;
-  await eventually(async () => {
-    const r = await platform.clickhouse.query({ query: `SELECT count() AS n FROM ${db}.events WHERE id IN {ids:Array(String)}`, query_params: { ids }, format: 'JSONEachRow' });
-    return Number(((await r.json()) as Array<{ n: string }>)[0]!.n) === 2 || undefined;
-  }, 60_000, 'both events enriched in the worker and stored by the sink');
-
-  const scrape = async () => (await fetch(`${platform.url}/metrics`)).text();
-  const text = await eventually(async () => {
-    const s = await scrape();
-    return /^tracehound_detector_events_total\{[^}]*\} [1-9]/m.test(s) ? s : undefined;
-  }, 30_000, 'the detector\'s count at /metrics');
-  t.match(text, /^tracehound_enricher_events_total\{outcome="unresolved"\} 1$/m, 'the enricher\'s counts, from its worker');
-  t.match(text, /^tracehound_enricher_events_total\{outcome="host"\} 1$/m);
-  t.match(text, /^tracehound_sink_rows_total\{table="events"\} [1-9]/m, 'and the sink\'s, from the main thread');
-  const own = await registry.getSingleMetric('tracehound_enricher_events_total')?.get();
-  t.same(own?.values ?? [], [], 'the main thread enriched nothing itself');
 });
