@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { BatchingProducer, createKafka, topicName } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
@@ -8,6 +8,18 @@ import { DiskSpool } from '../src/spool.js';
 
 const records = (topic: string, from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from('node-a/host'), value: Buffer.from(`event-${String(from + i).padStart(5, '0')}`) }));
+
+/** Reads the topic from the start and expects exactly the first n records, once each and in order. */
+async function expectInKafka(t: Test, kafka: ReturnType<typeof createKafka>, prefix: string, topic: string, n: number, waitMs: number) {
+  const got: string[] = [];
+  const c = kafka.consumer({ groupId: `${prefix}.check` });
+  await c.connect();
+  await c.subscribe({ topic, fromBeginning: true });
+  await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+  t.teardown(() => c.disconnect());
+  await eventually(() => (got.length >= n ? true : undefined), waitMs, `${n} events in Kafka`);
+  t.same(got, records(topic, 0, n).map((r) => r.value.toString()), 'every event exactly once, in order');
+}
 
 t.test('Kafka away: events go to the disk spool; back: replayed in order, none lost', async (t) => {
   const { kafka, prefix } = await testKafka('agent-spool', ['eventsRaw'], 1);
@@ -36,14 +48,7 @@ t.test('Kafka away: events go to the disk spool; back: replayed in order, none l
   await eventually(() => (spool2.empty ? true : undefined), 20_000, 'spool drained');
   p2.publish(records(topic, 500, 10));
 
-  const got: string[] = [];
-  const c = kafka.consumer({ groupId: `${prefix}.check` });
-  await c.connect();
-  await c.subscribe({ topic, fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
-  t.teardown(() => c.disconnect());
-  await eventually(() => (got.length >= 510 ? true : undefined), 20_000, '510 events in Kafka');
-  t.same(got, records(topic, 0, 510).map((r) => r.value.toString()), 'every event exactly once, in order');
+  await expectInKafka(t, kafka, prefix, topic, 510, 20_000);
   await p2.close();
 });
 
@@ -60,14 +65,7 @@ t.test('Kafka behind (in-memory bound passed): the spooled events are replayed a
   for (let i = 0; i < 20; i++) p.publish(records(topic, i * 100, 100));
   t.ok(p.spooled >= 1_000, `past the bound, events went to the spool (${p.spooled})`);
 
-  const got: string[] = [];
-  const c = kafka.consumer({ groupId: `${prefix}.check` });
-  await c.connect();
-  await c.subscribe({ topic, fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
-  t.teardown(() => c.disconnect());
-  await eventually(() => (got.length >= 2_000 ? true : undefined), 30_000, '2,000 events in Kafka');
-  t.same(got, records(topic, 0, 2_000).map((r) => r.value.toString()), 'every event exactly once, in order');
+  await expectInKafka(t, kafka, prefix, topic, 2_000, 30_000);
   t.ok(spool.empty, 'the spool drained');
   t.equal(p.published, 2_000, 'every event counted as published');
   await p.close();
