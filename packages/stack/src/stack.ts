@@ -101,10 +101,16 @@ async function stopComponent(s: StackSettings, c: Component): Promise<ComponentD
   return { name: c.name, pid, outcome };
 }
 
-/** Stops exactly the processes `up` recorded in pid files of this data dir, registry first. */
-export async function stackDown(s: StackSettings): Promise<ComponentDown[]> {
+/**
+ * Stops exactly the processes `up` recorded in pid files of this data dir, registry first;
+ * `only` limits it to the named components (those one caller started).
+ */
+export async function stackDown(s: StackSettings, only?: readonly string[]): Promise<ComponentDown[]> {
   const out: ComponentDown[] = [];
-  for (const make of [...COMPONENTS].reverse()) out.push(await stopComponent(s, make(s)));
+  for (const make of [...COMPONENTS].reverse()) {
+    const c = make(s);
+    if (!only || only.includes(c.name)) out.push(await stopComponent(s, c));
+  }
   return out;
 }
 

@@ -85,9 +85,12 @@ t.test('integration: up with other settings than the running stack asks for down
 });
 
 t.test('integration: down stops exactly the stack, leaves no process, removes pid files', async (t) => {
+  const registryOnly = await stackDown(s, ['registry']);
+  t.same(registryOnly.map((c) => [c.name, c.outcome]), [['registry', 'terminated']], 'down of named components stops only those');
+  t.same((await stackStatus(s)).map((c) => c.state), ['running', 'stopped'], 'Kafka left running');
   const down = await stackDown(s);
   t.same(down.map((c) => c.name), ['registry', 'kafka'], 'registry first');
-  t.ok(down.every((c) => c.outcome === 'terminated'), 'both stopped on SIGTERM');
+  t.same(down.map((c) => c.outcome), ['not running', 'terminated'], 'the rest stopped on SIGTERM');
   t.notOk(pids.some(alive), 'no stack pid is alive');
   t.same(processesMentioning(s.dataDir), [], 'no process runs from the data dir');
   t.notOk(existsSync(layout(s).pidFile('kafka')) || existsSync(layout(s).pidFile('registry')));

@@ -1,7 +1,7 @@
 import { TracehoundError } from '@tracehound/errors';
 import { kubeDown, kubeUp, type KubeComponentName, type KubeSettings } from '@tracehound/kube';
 import type { Logger } from '@tracehound/logging';
-import { COMPONENTS, isOurs, layout, portAnswers, readPid, removePid, stackUp, stopProcess, type StackSettings } from '@tracehound/stack';
+import { portAnswers, stackDown, stackStatus, stackUp, type StackSettings } from '@tracehound/stack';
 
 /** What `up` started beside itself, so that Ctrl-C stops exactly that and leaves what it found. */
 export interface Started {
@@ -30,7 +30,8 @@ export async function ensureStack(o: { brokers: string; registryUrl: string; set
   const [host, port] = o.brokers.split(',')[0]!.split(':') as [string, string];
   const kafkaUp = LOCAL.has(host) ? await portAnswers(Number(port)) : true;
   // Components a crashed `up` of this data dir started, still running from its pid files: ours to stop.
-  const adopted = (o.adopt ?? []).filter((name) => runningPid(o.settings, name) !== undefined);
+  const running = o.adopt?.length ? (await stackStatus(o.settings)).filter((c) => c.state === 'running').map((c) => c.name) : [];
+  const adopted = (o.adopt ?? []).filter((name) => running.includes(name));
   if (kafkaUp && (await registryAnswers(o.registryUrl))) {
     return {
       names: adopted,
@@ -53,23 +54,10 @@ export async function ensureStack(o: { brokers: string; registryUrl: string; set
   };
 }
 
-const componentOf = (s: StackSettings, name: string) => COMPONENTS.map((make) => make(s)).find((c) => c.name === name);
-
-/** The pid of a stack component this data dir's pid file names, when that process is it. */
-function runningPid(s: StackSettings, name: string): number | undefined {
-  const c = componentOf(s, name);
-  const pid = readPid(layout(s).pidFile(name));
-  return c && pid !== undefined && isOurs(pid, c.marker) ? pid : undefined;
-}
-
 /** Stops the named stack components of this data dir, in reverse start order. */
 async function stopStack(s: StackSettings, names: string[], logger: Logger): Promise<void> {
-  for (const c of COMPONENTS.map((make) => make(s)).reverse().filter((x) => names.includes(x.name))) {
-    const pid = readPid(layout(s).pidFile(c.name));
-    if (pid === undefined) continue;
-    const outcome = await stopProcess(pid, c.marker, s.stopGraceMs);
-    removePid(layout(s).pidFile(c.name));
-    logger.info({ component: c.name, pid, outcome }, `${c.name} stopped`);
+  for (const c of await stackDown(s, names)) {
+    if (c.pid !== undefined) logger.info({ component: c.name, pid: c.pid, outcome: c.outcome }, `${c.name} stopped`);
   }
 }
 
