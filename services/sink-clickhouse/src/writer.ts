@@ -65,8 +65,7 @@ export class SinkWriter {
       this.storedUpTo.set(key, done);
     }
     const pending: Pending[] = [];
-    const toValues = this.o.store.native ? table.toValues : undefined;
-    const toRow = toValues ?? table.toRow;
+    const toRow = (this.native(table) ? table.toValues : undefined) ?? table.toRow;
     let skipped = 0;
     for (const record of records) {
       if (BigInt(record.offset) <= done) {
@@ -82,12 +81,17 @@ export class SinkWriter {
     }
     if (skipped) rowsSkipped.inc({ table: table.spec.name }, skipped);
     for (let i = 0; i < pending.length; i += this.o.batchRows) {
-      await this.store(table, pending.slice(i, i + this.o.batchRows), ctx, toValues !== undefined);
+      await this.store(table, pending.slice(i, i + this.o.batchRows), ctx);
     }
     if (pending.length) this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
   }
 
-  private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext, native: boolean): Promise<void> {
+  /** Whether this table's rows go as column values (Native): the store takes them and the table offers them. */
+  private native(table: SinkTable): boolean {
+    return this.o.store.native && table.toValues !== undefined;
+  }
+
+  private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext): Promise<void> {
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
     await ctx.flushDeadLetters();
@@ -97,7 +101,7 @@ export class SinkWriter {
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, native);
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table));
         end();
       }, ctx, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);
@@ -111,8 +115,8 @@ export class SinkWriter {
         return;
       }
       const mid = Math.ceil(chunk.length / 2);
-      await this.store(table, chunk.slice(0, mid), ctx, native);
-      await this.store(table, chunk.slice(mid), ctx, native);
+      await this.store(table, chunk.slice(0, mid), ctx);
+      await this.store(table, chunk.slice(mid), ctx);
     }
   }
 

@@ -1,4 +1,4 @@
-import { insertColumns, type TableSpec } from '../schema/table.js';
+import { insertColumns, insertedColumns, type TableSpec } from '../schema/table.js';
 
 /**
  * ClickHouse's Native input format written straight from column-ordered row values: one block,
@@ -16,7 +16,7 @@ const wireType = (type: string) => type.replaceAll('LowCardinality(String)', 'St
 
 /** `name Type, …` of the Native payload of a table (LowCardinality as String): how file() reads it. */
 export function nativeStructure(spec: TableSpec): string {
-  return spec.columns.filter((c) => !c.expression).map((c) => `${c.name} ${wireType(c.type)}`).join(', ');
+  return insertedColumns(spec).map((c) => `${c.name} ${wireType(c.type)}`).join(', ');
 }
 
 class Writer {
@@ -164,7 +164,7 @@ function writerFor(type: string): ColumnWriter {
 /** Whether every column a writer sends has a Native writer (else use JSONCompactEachRow). */
 export function nativeSupported(spec: TableSpec): boolean {
   try {
-    for (const c of spec.columns) if (!c.expression) writerFor(wireType(c.type));
+    for (const c of insertedColumns(spec)) writerFor(wireType(c.type));
     return true;
   } catch {
     return false;
@@ -177,7 +177,7 @@ const bytesPerRow = new WeakMap<TableSpec, number>();
 /** One Native block of `rows` (arrays in insertColumns(spec) order). */
 export function encodeNative(spec: TableSpec, rows: readonly (readonly unknown[])[]): Buffer {
   const names = insertColumns(spec);
-  const types = spec.columns.filter((c) => !c.expression).map((c) => wireType(c.type));
+  const types = insertedColumns(spec).map((c) => wireType(c.type));
   const w = new Writer(Math.ceil(rows.length * (bytesPerRow.get(spec) ?? 256) * 1.2) + 4096);
   w.varint(names.length);
   w.varint(rows.length);

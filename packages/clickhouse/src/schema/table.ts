@@ -33,12 +33,17 @@ export interface TableSpec {
 
 /** Names of the columns writers send (not the engine-computed ones). */
 export function insertColumns(spec: TableSpec): string[] {
-  return spec.columns.filter((c) => !c.expression).map((c) => c.name);
+  return insertedColumns(spec).map((c) => c.name);
+}
+
+/** The columns writers send (those without a DEFAULT/MATERIALIZED expression), in table order. */
+export function insertedColumns(spec: TableSpec): Column[] {
+  return spec.columns.filter((c) => !c.expression);
 }
 
 /** `name Type, …` of the columns writers send, in insertColumns order: how a payload file is read. */
 export function insertStructure(spec: TableSpec): string {
-  return spec.columns.filter((c) => !c.expression).map((c) => `${c.name} ${c.type}`).join(', ');
+  return insertedColumns(spec).map((c) => `${c.name} ${c.type}`).join(', ');
 }
 
 function columnDdl(c: Column): string {
