@@ -55,17 +55,13 @@ export class UsersStore {
     return (await selectRows<Record<string, unknown>>(this.ch, `SELECT * FROM ${this.t(USERS.name)} FINAL ORDER BY username LIMIT 10000`)).map(UsersStore.user);
   }
 
-  async putUser(u: UserRecord): Promise<void> {
-    // Versions must grow even when two writes land in the same millisecond.
-    await insertRows(this.ch, this.database, USERS, [{ ...u, created_at: msToClickHouse(u.created_at), updated_at: msToClickHouse(Math.max(u.updated_at, Date.now())) }]);
-  }
-
   /**
-   * Inserts `u` with a deduplication token: of several inserts with the same token (API instances
-   * starting together) the engine keeps the first and drops the others.
+   * With a deduplication `token`, of several inserts with the same token (API instances starting
+   * together) the engine keeps the first and drops the others.
    */
-  async putUserOnce(u: UserRecord, token: string): Promise<void> {
-    await insertRows(this.ch, this.database, USERS, [{ ...u, created_at: msToClickHouse(u.created_at), updated_at: msToClickHouse(u.updated_at) }], { token });
+  async putUser(u: UserRecord, token?: string): Promise<void> {
+    // Versions must grow even when two writes land in the same millisecond.
+    await insertRows(this.ch, this.database, USERS, [{ ...u, created_at: msToClickHouse(u.created_at), updated_at: msToClickHouse(Math.max(u.updated_at, Date.now())) }], token ? { token } : {});
   }
 
   async putToken(t: TokenRecord): Promise<void> {

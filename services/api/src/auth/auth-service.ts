@@ -14,6 +14,16 @@ export type FirstAdmin = { outcome: 'exists' } | { outcome: 'created'; generated
 const firstAdminToken = (username: string): string => `first-admin.${createHash('sha256').update(username).digest('hex').slice(0, 32)}`;
 const CACHE_MS = 5_000;
 
+/** The stored record of a new user (role viewer and no namespaces unless given). */
+async function newUser(input: UserInput & { password: string }): Promise<UserRecord> {
+  const now = Date.now();
+  return {
+    username: input.username, password_hash: await hashPassword(input.password), role: input.role ?? 'viewer',
+    all_namespaces: input.namespaces === '*', namespaces: input.namespaces === '*' ? [] : (input.namespaces ?? []), disabled: input.disabled ?? false,
+    created_at: now, updated_at: now,
+  };
+}
+
 export interface UserInput {
   username: string;
   password?: string;
@@ -69,11 +79,8 @@ export class AuthService {
   async ensureFirstAdmin(username: string, password?: string): Promise<FirstAdmin> {
     if ((await this.store.countUsers()) > 0) return { outcome: 'exists' };
     const chosen = password ?? generatePassword();
-    const now = Date.now();
-    const row: UserRecord = {
-      username, password_hash: await hashPassword(chosen), role: 'admin', all_namespaces: true, namespaces: [], disabled: false, created_at: now, updated_at: now,
-    };
-    await this.store.putUserOnce(row, firstAdminToken(username));
+    const row = await newUser({ username, password: chosen, role: 'admin', namespaces: '*' });
+    await this.store.putUser(row, firstAdminToken(username));
     const kept = await this.store.getUser(username);
     if (kept?.password_hash !== row.password_hash) return { outcome: 'created elsewhere' };
     return password === undefined ? { outcome: 'created', generatedPassword: chosen } : { outcome: 'created' };
@@ -82,12 +89,7 @@ export class AuthService {
   async createUser(input: UserInput): Promise<UserView> {
     if (await this.store.getUser(input.username)) throw new TracehoundError('TH_ERR_CONFLICT', `user ${input.username} exists`);
     if (!input.password) throw new TracehoundError('TH_ERR_INVALID_INPUT', 'password is required', { details: { field: 'password' } });
-    const now = Date.now();
-    const u: UserRecord = {
-      username: input.username, password_hash: await hashPassword(input.password), role: input.role ?? 'viewer',
-      all_namespaces: input.namespaces === '*', namespaces: input.namespaces === '*' ? [] : (input.namespaces ?? []), disabled: input.disabled ?? false,
-      created_at: now, updated_at: now,
-    };
+    const u = await newUser({ ...input, password: input.password });
     await this.store.putUser(u);
     return userView(u);
   }
