@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -23,10 +23,14 @@ export interface ImitatedContainer {
   procs: string;
 }
 
+/** Directories any imitated pod of this process made: the last pod out removes shared slices. */
+const madeHere = new Set<string>();
+
 /**
  * An imitated pod: the cgroup directories a kubelet and containerd would make under a cgroup v2
- * mount, one scope per container. remove() kills whatever is still inside and removes exactly
- * the directories this object made, deepest first.
+ * mount, one scope per container. remove() kills whatever is still inside and removes the
+ * directories this object made, deepest first, and the shared slices above them that an imitated
+ * pod of this process made once no other pod is in them — never a directory found existing.
  */
 export class ImitatedPod {
   readonly containers: ImitatedContainer[] = [];
@@ -41,6 +45,7 @@ export class ImitatedPod {
       if (existsSync(d)) continue;
       mkdirSync(d);
       this.made.push(d);
+      madeHere.add(d);
     }
     return join(this.root, rel);
   }
@@ -72,12 +77,36 @@ export class ImitatedPod {
       }
       await sleep(20);
     }
-    for (const d of this.made.splice(0).reverse()) {
-      try {
-        rmdirSync(d);
-      } catch {
-        // a slice another pod still uses (made by us, now shared): left for whoever empties it
-      }
+    const podDir = join(this.root, podCgroupPath(this.uid));
+    const slices = [join(podDir, '..'), join(podDir, '..', '..')].filter((d) => madeHere.has(d));
+    const stuck: string[] = [];
+    for (const d of new Set([...this.made.splice(0).reverse(), ...slices])) {
+      if (await removeCgroupDir(d)) madeHere.delete(d);
+      else stuck.push(d);
+    }
+    // Shared slices (another pod's directories below them) are left for whoever empties them;
+    // one of this pod's own directories left behind is a failure the cleanup reports.
+    const own = stuck.filter((d) => d.startsWith(podDir));
+    if (own.length) throw new Error(`cgroup directories still populated, not removed: ${own.join(', ')}`);
+  }
+}
+
+/**
+ * rmdir of a cgroup directory. A killed process leaves cgroup.procs at once but keeps its cgroup
+ * populated until its parent reaps it (EBUSY meanwhile), so EBUSY on a directory without child
+ * cgroups is retried for up to 5 s while the event loop reaps; one with child cgroups is shared.
+ */
+async function removeCgroupDir(d: string): Promise<boolean> {
+  for (let i = 0; ; i++) {
+    try {
+      rmdirSync(d);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return true;
+      const shared = code !== 'EBUSY' || readdirSync(d, { withFileTypes: true }).some((e) => e.isDirectory());
+      if (shared || i >= 250) return false;
+      await sleep(20);
     }
   }
 }

@@ -29,9 +29,15 @@ export async function main(names: string[], overrides: Record<string, string> = 
   const kubeconfig = await kubeconfigFor(cfg);
   out(kubeconfig ? `imitated pod objects on the API server of ${kubeconfig}\n` : 'no Kubernetes API server (set TRACEHOUND_KUBECONFIG or run `tracehound kube up`): events stay unresolved\n');
   const cleanup = new Cleanup();
+  const reportCleanup = () => {
+    if (cleanup.failures.length) out(`cleanup problems:\n  ${cleanup.failures.join('\n  ')}\n`);
+  };
   const interrupted = (signal: string) => {
     out(`\n${signal}: cleaning up\n`);
-    void cleanup.run().finally(() => process.exit(130));
+    void cleanup.run().finally(() => {
+      reportCleanup();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -48,7 +54,7 @@ export async function main(names: string[], overrides: Record<string, string> = 
       onProgress: (line) => out(`  ${line}\n`),
     });
     out(`${formatResults(run.results)}\n`);
-    if (cleanup.failures.length) out(`cleanup problems:\n  ${cleanup.failures.join('\n  ')}\n`);
+    reportCleanup();
     if (run.results.some((r) => r.outcome === 'no alert' || r.outcome === 'failed')) process.exitCode = 1;
   } finally {
     process.removeListener('SIGINT', interrupted);

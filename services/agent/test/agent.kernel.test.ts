@@ -150,8 +150,14 @@ t.test('container attribution from a containerd-shaped cgroup', { skip: why || (
   child.stdin.end('go\n');
   await new Promise((r) => child.once('exit', r));
   t.teardown(() => {
-    for (let p = rel; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) rmdirSync(join(root, p));
-    try { rmdirSync(join(root, 'kubepods.slice')); } catch { /* pre-existing */ }
+    // The scope and the pod directory are this test's own; the QoS and kubepods slices may hold
+    // other pods' directories (EBUSY), which are not this test's to judge.
+    const pod = rel.slice(0, rel.lastIndexOf('/'));
+    rmdirSync(dir);
+    rmdirSync(join(root, pod));
+    for (const p of [pod.slice(0, pod.lastIndexOf('/')), 'kubepods.slice']) {
+      try { rmdirSync(join(root, p)); } catch { /* shared or pre-existing */ }
+    }
   });
   const ev = await find('exec inside the container cgroup', (e) => e.kind === 'process_exec' && e.process!.args[1] === 'th-in-container');
   t.equal(ev.process!.container_id, id);

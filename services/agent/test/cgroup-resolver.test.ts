@@ -13,15 +13,17 @@ t.test('a process moved into a containerd-shaped cgroup resolves to its containe
   const dir = join(root!, rel);
   mkdirSync(dir, { recursive: true });
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
-  t.teardown(() => {
+  t.teardown(async () => {
+    const reaped = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
-    // Move nothing back: the child is dead, the cgroup empties and can be removed, innermost first.
-    setTimeout(() => {
-      for (let p = rel; p !== '' && p !== '/kubepods.slice'; p = p.slice(0, p.lastIndexOf('/'))) {
-        try { rmdirSync(join(root!, p)); } catch { /* still busy or not ours */ }
-      }
-      try { rmdirSync(join(root!, '/kubepods.slice')); } catch { /* pre-existing */ }
-    }, 100);
+    await reaped; // a killed child keeps its cgroup populated until it is reaped
+    // This test's own scope and pod directory go, innermost first; the QoS and kubepods slices may
+    // hold other pods' directories.
+    rmdirSync(dir);
+    rmdirSync(join(root!, rel.slice(0, rel.lastIndexOf('/'))));
+    for (const p of ['/kubepods.slice/kubepods-besteffort.slice', '/kubepods.slice']) {
+      try { rmdirSync(join(root!, p)); } catch { /* shared or pre-existing */ }
+    }
   });
   writeFileSync(join(dir, 'cgroup.procs'), String(child.pid));
   const cgroupId = statSync(dir).ino;
