@@ -6,3 +6,5 @@ export { DLQ_HEADERS, deadLetterMessage, type DeadLetterSource } from './dead-le
 export { TOPICS, provisionTopics, specOf, topicName, valueSubject, type ProvisionOptions, type TopicId, type TopicSpec } from './topics.js';
 export { avroDecoder } from './avro-decoder.js';
 export { waitForKafka } from './startup.js';
+export { SchemaMatch, fastPathDecoder, type SchemaSource } from './schema-match.js';
+export { CONFLUENT_HEADER, bodyError, decodeAt, fieldsOf, trailingNullable } from './avro-layout.js';

@@ -4,12 +4,13 @@ import type { Kafka } from 'kafkajs';
 import type { Static } from '@sinclair/typebox';
 import type { CommonConfig, DetectorConfig } from '@tracehound/config';
 import { errorMessage } from '@tracehound/errors';
-import { BatchingProducer, avroDecoder, createKafka, provisionTopics, topicName, waitForKafka } from '@tracehound/kafka';
+import { BatchingProducer, SchemaMatch, createKafka, provisionTopics, topicName, waitForKafka } from '@tracehound/kafka';
 import { createLogger, type Logger } from '@tracehound/logging';
 import { gauge } from '@tracehound/metrics';
 import { RecordCodec, createRegistry, type Alert, type Event } from '@tracehound/schemas';
 import { DEFAULT_RULES_DIR } from '../../../rules/index.js';
 import { AlertSink } from './adapters/alert-sink.js';
+import { enrichedEventDecoder } from './adapters/event-decoder.js';
 import { EventConsumer } from './adapters/event-consumer.js';
 import { RulesSource } from './adapters/rules-source.js';
 import { Detection } from './handlers/detection.js';
@@ -80,7 +81,7 @@ export function buildDetector(cfg: DetectorSettings, deps: DetectorDeps = {}): D
   });
 
   const codec = new RecordCodec(registry, 'tracehound.Event');
-  const decodeEvent = avroDecoder(codec);
+  const decodeEvent = enrichedEventDecoder(codec, new SchemaMatch(codec.type, registry));
   const events = new EventConsumer<Event>(kafka, {
     groupId: cfg.TRACEHOUND_DETECTOR_GROUP_ID,
     topic: topics.events,

@@ -1,11 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
-import { BatchConsumer, BatchingProducer, avroDecoder, provisionTopics, topicName, valueSubject, type ConsumedRecord } from '@tracehound/kafka';
+import { BatchConsumer, BatchingProducer, SchemaMatch, provisionTopics, topicName, valueSubject, type ConsumedRecord } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, createRegistry, registerWithRetry, type Event } from '@tracehound/schemas';
 import type { BatchControl, BatchItem } from '../handlers/enrich-batch.js';
-import type { Enriched } from '../handlers/resolve.js';
+import type { Enriched, Routable } from '../handlers/resolve.js';
 import { EnrichedEncoder } from './enriched-encoder.js';
+import { rawEventDecoder, type RawEvent } from './raw-event.js';
 
 export interface EnricherKafkaOptions {
   kafka: Kafka;
@@ -17,7 +18,7 @@ export interface EnricherKafkaOptions {
   logger: Logger;
 }
 
-export type EnrichFn = (items: BatchItem[], ctl: BatchControl) => Promise<Enriched[]>;
+export type EnrichFn = (items: BatchItem<Routable>[], ctl: BatchControl) => Promise<Enriched<Routable>[]>;
 
 /**
  * events.raw in, events.enriched out. The consumer commits a batch's offsets only after the
@@ -29,15 +30,18 @@ export class EnricherKafka {
   readonly enrichedTopic: string;
   private readonly deadLetterTopic: string;
   private readonly codec: RecordCodec<'tracehound.Event'>;
+  private readonly match: SchemaMatch;
   private readonly encoder: EnrichedEncoder;
   private readonly producer: BatchingProducer;
-  private consumer: BatchConsumer<Event> | undefined;
+  private consumer: BatchConsumer<RawEvent> | undefined;
 
   constructor(private readonly o: EnricherKafkaOptions) {
     this.rawTopic = topicName(o.prefix, 'eventsRaw');
     this.enrichedTopic = topicName(o.prefix, 'eventsEnriched');
     this.deadLetterTopic = topicName(o.prefix, 'deadLetter');
-    this.codec = new RecordCodec(createRegistry(o.registryUrl), 'tracehound.Event');
+    const registry = createRegistry(o.registryUrl);
+    this.codec = new RecordCodec(registry, 'tracehound.Event');
+    this.match = new SchemaMatch(this.codec.type, registry);
     this.encoder = new EnrichedEncoder(this.codec);
     this.producer = new BatchingProducer(o.kafka);
   }
@@ -53,15 +57,15 @@ export class EnricherKafka {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    await registerWithRetry(this.codec, valueSubject(this.enrichedTopic), this.o.registryUrl, this.o.logger);
+    this.match.add(await registerWithRetry(this.codec, valueSubject(this.enrichedTopic), this.o.registryUrl, this.o.logger));
     await this.producer.connect();
   }
 
   async run(enrich: EnrichFn): Promise<void> {
-    this.consumer = new BatchConsumer<Event>(this.o.kafka, {
+    this.consumer = new BatchConsumer<RawEvent>(this.o.kafka, {
       groupId: this.o.groupId,
       topics: [this.rawTopic],
-      decode: avroDecoder(this.codec),
+      decode: rawEventDecoder(this.codec, this.match),
       deadLetter: { producer: this.producer, topic: this.deadLetterTopic },
       logger: this.o.logger,
       handle: async (records, ctx) => {
@@ -69,8 +73,10 @@ export class EnricherKafka {
         const messages = [];
         for (let i = 0; i < enriched.length; i++) {
           const e = enriched[i]!;
+          const { layout } = records[i]!.value;
           try {
-            messages.push({ key: e.key, value: this.encoder.encode(e.event) });
+            const value = layout ? this.encoder.splice(layout, e.outcome, e.event.k8s) : this.encoder.encode(e.event as Event);
+            messages.push({ key: e.key, value });
           } catch (err) {
             ctx.deadLetter(records[i] as ConsumedRecord<unknown>, 'TH_ERR_ENCODE', errorMessage(err));
           }
@@ -87,6 +93,6 @@ export class EnricherKafka {
   }
 }
 
-function toItem(r: ConsumedRecord<Event>): BatchItem {
-  return { event: r.value, key: r.key ? r.key.toString() : null };
+function toItem(r: ConsumedRecord<RawEvent>): BatchItem<Routable> {
+  return { event: r.value.event, key: r.key ? r.key.toString() : null };
 }

@@ -2,10 +2,10 @@ import { TracehoundError } from '@tracehound/errors';
 import type { Enrichment, Event } from '@tracehound/schemas';
 import { metrics } from '../metrics.js';
 import { GivenUp } from './given-up.js';
-import { Resolver, targetOf, uidOf, type Enriched, type Lookup, type PodTarget, type Target } from './resolve.js';
+import { Resolver, targetOf, uidOf, type Enriched, type Lookup, type PodTarget, type Routable, type Target } from './resolve.js';
 
-export interface BatchItem {
-  event: Event;
+export interface BatchItem<E extends Routable = Event> {
+  event: E;
   /** the raw record's key */
   key: string | null;
 }
@@ -47,8 +47,8 @@ export class BatchEnricher {
     this.givenUp = new GivenUp(10 * 60_000);
   }
 
-  async enrich(items: BatchItem[], ctl: BatchControl): Promise<Enriched[]> {
-    const out = new Array<Enriched>(items.length);
+  async enrich<E extends Routable>(items: BatchItem<E>[], ctl: BatchControl): Promise<Enriched<E>[]> {
+    const out = new Array<Enriched<E>>(items.length);
     const waiting: Array<{ i: number; t: Target }> = [];
     const canHold = this.o.holdMs > 0 && this.o.canHold();
     for (let i = 0; i < items.length; i++) {
@@ -66,7 +66,7 @@ export class BatchEnricher {
     return out;
   }
 
-  private async hold(items: BatchItem[], out: Enriched[], waiting: Array<{ i: number; t: Target }>, ctl: BatchControl): Promise<void> {
+  private async hold<E extends Routable>(items: BatchItem<E>[], out: Enriched<E>[], waiting: Array<{ i: number; t: Target }>, ctl: BatchControl): Promise<void> {
     metrics.held.inc(waiting.length);
     const start = Date.now();
     const deadline = start + this.o.holdMs;

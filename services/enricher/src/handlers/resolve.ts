@@ -1,4 +1,4 @@
-import type { Enrichment, Event, K8s } from '@tracehound/schemas';
+import type { Audit, Enrichment, Event, K8s, Process } from '@tracehound/schemas';
 import type { Resolved } from '../cache/pod-index.js';
 import { parseCgroupPath } from '../cgroup.js';
 
@@ -35,10 +35,18 @@ export function podUidOf(path: string): string | null {
   return parseCgroupPath(path)?.podUid ?? podUidOnly(path);
 }
 
-export interface Enriched {
+/** The fields of an event that decide its pod: what the enricher reads of each raw event. */
+export interface Routable {
+  kind: Event['kind'];
+  node: string;
+  process: Pick<Process, 'container_id' | 'cgroup_path'> | null;
+  audit: Pick<Audit, 'resource' | 'namespace' | 'name'> | null;
+}
+
+export interface Enriched<E extends Routable = Event> {
   /** pod uid; the node for host processes; the raw key (node/container) when unresolved */
   key: string;
-  event: Event;
+  event: E & { enrichment: Enrichment; k8s: K8s };
   outcome: Enrichment;
 }
 
@@ -47,7 +55,7 @@ export interface Enriched {
  * agent_stats). Otherwise the container id (as the agent found it) and the pod uid from the
  * kubepods cgroup path, either of which may be missing.
  */
-export function targetOf(event: Event): Target {
+export function targetOf(event: Routable): Target {
   const p = event.process;
   if (!p) return { type: 'host' };
   const containerId = p.container_id ? p.container_id.toLowerCase() : null;
@@ -64,7 +72,7 @@ function podUidOnly(path: string): string | null {
 }
 
 /** The key a target's events carry when nothing better is known (as on events.raw). */
-export function fallbackKey(event: Event, t: Target, rawKey: string | null): string {
+export function fallbackKey(event: Routable, t: Target, rawKey: string | null): string {
   const uid = t.type === 'pod' ? uidOf(t) : null;
   if (uid) return uid;
   return rawKey ?? (t.type === 'pod' && t.containerId ? `${event.node}/${t.containerId}` : event.node);
@@ -82,7 +90,7 @@ export class Resolver {
    * The enriched event, or undefined when it is worth waiting: its container is not known yet.
    * `final` means no more waiting: the pod alone, or nothing, is what there is.
    */
-  resolve(event: Event, t: Target, rawKey: string | null, final: boolean): Enriched | undefined {
+  resolve<E extends Routable>(event: E, t: Target, rawKey: string | null, final: boolean): Enriched<E> | undefined {
     if (t.type === 'host') {
       // An audit event about a pod gets that pod's context and key, so it meets the pod's kernel
       // events in one partition (sequence rules: kubectl exec, then a shell in the pod).
@@ -116,7 +124,7 @@ export class Resolver {
     return b;
   }
 
-  private out(event: Event, key: string, outcome: Enrichment, k8s: K8s): Enriched {
+  private out<E extends Routable>(event: E, key: string, outcome: Enrichment, k8s: K8s): Enriched<E> {
     return { key, outcome, event: { ...event, enrichment: outcome, k8s } };
   }
 }
