@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The node agent's own entry: `tracehound agent` without the rest of the command line, and with
+// TypeScript compiled in this thread. `bin/tracehound.js` registers tsx's ES module hooks, which
+// Node 20 runs in a second V8 isolate on a worker thread (about 34 MB of resident memory for as
+// long as the process lives); tsx's CommonJS hook compiles the same sources in the main thread.
+// Flags: --output kafka|json, --loader <path> (as `tracehound agent`); settings from TRACEHOUND_*.
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+require('tsx/cjs');
+const { main } = require('../src/main.ts');
+
+let values;
+try {
+  ({ values } = parseArgs({ options: { output: { type: 'string' }, loader: { type: 'string' } } }));
+} catch (err) {
+  process.stderr.write(`tracehound-agent: ${err.message}\n`);
+  process.exit(64);
+}
+const overrides = {};
+if (values.output !== undefined) overrides.TRACEHOUND_AGENT_OUTPUT = values.output;
+if (values.loader !== undefined) overrides.TRACEHOUND_AGENT_LOADER = values.loader;
+main(overrides).catch((err) => {
+  process.stderr.write(`tracehound-agent: ${err && err.message ? err.message : String(err)}\n`);
+  process.exitCode = err && err.code === 'TH_ERR_CONFIG' ? 78 : 1;
+});
