@@ -3,7 +3,8 @@
 // TypeScript compiled in this thread. `bin/tracehound.js` registers tsx's ES module hooks, which
 // Node 20 runs in a second V8 isolate on a worker thread (about 34 MB of resident memory for as
 // long as the process lives); tsx's CommonJS hook compiles the same sources in the main thread.
-// Flags: --output kafka|json, --loader <path> (as `tracehound agent`); settings from TRACEHOUND_*.
+// Arguments: [agent] [--output kafka|json] [--loader <path>], as `tracehound agent`; settings from
+// TRACEHOUND_* variables.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
@@ -13,7 +14,11 @@ const { main } = require('../src/main.ts');
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { output: { type: 'string' }, loader: { type: 'string' } } }));
+  let positionals;
+  ({ values, positionals } = parseArgs({ options: { output: { type: 'string' }, loader: { type: 'string' } }, allowPositionals: true }));
+  // `agent` may lead, as in `tracehound agent …` (the image's default arguments).
+  if (positionals[0] === 'agent') positionals.shift();
+  if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
 } catch (err) {
   process.stderr.write(`tracehound-agent: ${err.message}\n`);
   process.exit(64);

@@ -19,16 +19,19 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
-t.test('the agent entry refuses an unknown flag, naming it', async (t) => {
-  const r = spawnSync(process.execPath, [ENTRY, '--outptu', 'json'], { encoding: 'utf8', timeout: 60_000 });
-  t.equal(r.status, 64);
-  t.match(r.stderr, /--outptu/);
+t.test('the agent entry refuses an unknown flag or argument, naming it', async (t) => {
+  for (const [args, named] of [[['--outptu', 'json'], /--outptu/], [['agent', 'extra'], /'extra'/], [['sink'], /'sink'/]] as const) {
+    const r = spawnSync(process.execPath, [ENTRY, ...args], { encoding: 'utf8', timeout: 60_000 });
+    t.equal(r.status, 64, args.join(' '));
+    t.match(r.stderr, named);
+  }
 });
 
 t.test('the agent entry runs the agent: events reach events.raw, SIGTERM stops it cleanly', { skip: why }, async (t) => {
   const { kafka, prefix, registry } = await testKafka('agent-entry', ['eventsRaw', 'deadLetter']);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', ENTRY], {
+  // As k8s/base/agent.yaml runs it.
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', ENTRY, 'agent'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_KAFKA_BROKERS: stackConfig().TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_AGENT_HTTP_PORT: String(port),
