@@ -10,7 +10,8 @@
  * JS thread split by module with the V8 sampling profiler; the JS thread of each worker), the
  * producer, and the Kafka and registry JVMs; RSS per process. TRACEHOUND_UP_THREADS=one in the
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
- * young generation.
+ * young generation; TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too
+ * and prints their busy samples by module and their hottest functions.
  *
  * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
  * The baseline is the producer alone at full speed to a topic nobody reads.
@@ -30,10 +31,10 @@ import { readPid } from '@tracehound/stack';
 import { stackConfig, uniquePrefix } from '@tracehound/testkit';
 import { PlatformProcessConfig, startPlatform } from '../services/platform/src/index.js';
 import { api } from '../services/platform/src/hosted/api.js';
-import { detector } from '../services/platform/src/hosted/detector.js';
 import { sink } from '../services/platform/src/hosted/sink.js';
 import { makePods, type BenchPod } from './enricher-fixtures.js';
 import { PODS_FILE_VAR, benchEnricher } from './pipeline-enricher.js';
+import { PROFILE_DIR_VAR, byModule, profiledDetector } from './pipeline-profile.js';
 import { fmt, machine, percentile } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -177,25 +178,6 @@ function sampler(pids: Record<string, number>, workers: Map<number, string>) {
   };
 }
 
-/** The main JS thread's samples by module (V8 sampling profiler). */
-const MODULES: Array<[RegExp, string]> = [
-  [/services\/enricher\//, 'enricher'], [/services\/detector\//, 'detector'], [/services\/sink-clickhouse\//, 'sink'], [/services\/api\//, 'api'],
-  [/packages\/kafka\/|node_modules\/kafkajs\/|lz4/, 'Kafka client (kafkajs, LZ4)'], [/schemas\/|avsc/, 'Avro codec'],
-  [/packages\/clickhouse\/|@clickhouse|chdb/, 'ClickHouse client'], [/json-rules-engine|re2|picomatch/, 'detector'],
-];
-function byModule(profile: { nodes: Array<{ callFrame: { url: string; functionName: string }; hitCount?: number }> }): Array<[string, number]> {
-  const hits = new Map<string, number>();
-  let total = 0;
-  for (const n of profile.nodes) {
-    const h = n.hitCount ?? 0;
-    if (!h || n.callFrame.functionName === '(idle)') continue;
-    total += h;
-    const name = MODULES.find(([re]) => re.test(n.callFrame.url))?.[1] ?? (n.callFrame.functionName === '(garbage collector)' ? 'GC' : n.callFrame.url ? 'other JS (node internals, libraries)' : 'native / program');
-    hits.set(name, (hits.get(name) ?? 0) + h);
-  }
-  return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]);
-}
-
 const PODS_FILE = join(mkdtempSync(join(tmpdir(), 'th-bench-pods-')), 'pods.json');
 const pods = makePods(PODS);
 writeFileSync(PODS_FILE, JSON.stringify(pods));
@@ -247,7 +229,7 @@ async function pipeline(rate: number, seconds: number) {
     ...process.env, TRACEHOUND_DATA_DIR: dataDir, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_API_PORT: '0', TRACEHOUND_UP_AGENT: 'off',
     TRACEHOUND_ENRICHER_GROUP: `${prefix}.enricher`, TRACEHOUND_DETECTOR_GROUP_ID: `${prefix}.detector`, TRACEHOUND_SINK_GROUP_ID: `${prefix}.sink`, TRACEHOUND_LOG_LEVEL: 'warn',
   });
-  const platform = await startPlatform(cfg, { logger: silentLogger(), services: [api, sink, detector, benchEnricher] });
+  const platform = await startPlatform(cfg, { logger: silentLogger(), services: [api, sink, profiledDetector, benchEnricher] });
   const workers = new Map(platform.services.filter((s) => s.tid).map((s) => [s.tid!, s.name]));
   const kafka = createKafka({ brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline', logger: silentLogger() });
   const alerts = new AlertWatcher(kafka, topicName(prefix, 'alerts'), cfg.TRACEHOUND_REGISTRY_URL);
@@ -306,8 +288,10 @@ async function pipeline(rate: number, seconds: number) {
   await alerts.close();
   await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
+  const profileDir = process.env[PROFILE_DIR_VAR];
+  const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
   const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB})`;
-  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never) };
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never), workerProfiles };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -334,6 +318,7 @@ for (const rate of rates) {
   }
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  if (r.workerProfiles) console.log(r.workerProfiles.trimEnd());
   console.log('peak RSS:');
   for (const [k, v] of Object.entries(r.usage.rss)) console.log(`  ${k.padEnd(40)} ${fmt(v / 2 ** 20)} MiB`);
 }

@@ -45,6 +45,15 @@ export async function runBatches(consumer: Consumer, who: string, topics: string
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch, partitionsConsumedConcurrently });
 }
 
+/**
+ * How many partitions' batches a stage handles at once: all of a topic's (up to 16), so that one
+ * fetch's batches are handled together and their outputs share produce requests, instead of
+ * each waiting for the previous one's acknowledgement. Order within a partition always holds.
+ */
+export function consumedConcurrently(partitions: number): number {
+  return Math.max(1, Math.min(partitions, 16));
+}
+
 export type Decoder<T> = (msg: KafkaMessage, topic: string) => T | Promise<T>;
 export type BatchHandler<T> = (records: ConsumedRecord<T>[], ctx: BatchContext) => Promise<void>;
 

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Static } from '@sinclair/typebox';
 import type { CommonConfig, DetectorConfig } from '@tracehound/config';
 import { errorMessage } from '@tracehound/errors';
-import { BatchingProducer, SchemaMatch, createKafka, provisionTopics, topicName, waitForKafka } from '@tracehound/kafka';
+import { BatchingProducer, SchemaMatch, consumedConcurrently, createKafka, provisionTopics, topicName, waitForKafka } from '@tracehound/kafka';
 import { createLogger, type Logger } from '@tracehound/logging';
 import { gauge } from '@tracehound/metrics';
 import { RecordCodec, createRegistry, type Alert, type Event } from '@tracehound/schemas';
@@ -99,6 +99,7 @@ export function buildDetector(cfg: DetectorSettings, deps: DetectorDeps = {}): D
     forget: (p) => detection.dropPartition(p),
     deadLetter: { producer, topic: topics.dead },
     logger,
+    partitionsConsumedConcurrently: consumedConcurrently(cfg.TRACEHOUND_TOPIC_PARTITIONS),
   });
 
   return {

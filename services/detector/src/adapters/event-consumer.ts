@@ -16,6 +16,8 @@ export interface EventConsumerOptions<T> {
   forget(partition: number): void;
   deadLetter: { producer: BatchingProducer; topic: string };
   logger: Logger;
+  /** Partitions' batches handled at once (state is per partition; order within one holds); 1 by default. */
+  partitionsConsumedConcurrently?: number;
 }
 
 const consumed = counter({ name: 'tracehound_detector_events_total', help: 'Events evaluated and committed', labelNames: ['topic'] });
@@ -46,7 +48,7 @@ export class EventConsumer<T> {
   }
 
   async start(): Promise<void> {
-    await runBatches(this.consumer, 'detector', [this.o.topic], true, (p) => this.onBatch(p));
+    await runBatches(this.consumer, 'detector', [this.o.topic], true, (p) => this.onBatch(p), this.o.partitionsConsumedConcurrently);
   }
 
   async stop(): Promise<void> {

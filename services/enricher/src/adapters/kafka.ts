@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
-import { BatchConsumer, BatchingProducer, SchemaMatch, provisionTopics, topicName, valueSubject, type ConsumedRecord } from '@tracehound/kafka';
+import { BatchConsumer, BatchingProducer, SchemaMatch, consumedConcurrently, provisionTopics, topicName, valueSubject, type ConsumedRecord } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, createRegistry, registerWithRetry, type Event } from '@tracehound/schemas';
 import type { BatchControl, BatchItem } from '../handlers/enrich-batch.js';
@@ -68,6 +68,9 @@ export class EnricherKafka {
       decode: rawEventDecoder(this.codec, this.match),
       deadLetter: { producer: this.producer, topic: this.deadLetterTopic },
       logger: this.o.logger,
+      // Every partition of a fetch at once: their records go out in one produce request, and a
+      // partition whose batch holds events of an unknown container does not stall the others.
+      partitionsConsumedConcurrently: consumedConcurrently(this.o.partitions),
       handle: async (records, ctx) => {
         const enriched = await enrich(records.map(toItem), ctx);
         const messages = [];

@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { detector } from '../services/platform/src/hosted/detector.js';
+import { threadable, type Running, type Skipped, type ServiceContext } from '../services/platform/src/hosted/types.js';
+
+/** The environment variable naming a directory: when set, bench/pipeline.ts's workers write their CPU profile summaries there. */
+export const PROFILE_DIR_VAR = 'TH_BENCH_PROFILE_DIR';
+
+interface Profile {
+  nodes: Array<{ callFrame: { url: string; functionName: string; lineNumber: number }; hitCount?: number }>;
+}
+
+/** Modules a sample is counted under (first match), by the script URL of its function. */
+const MODULES: Array<[RegExp, string]> = [
+  [/services\/enricher\//, 'enricher'], [/services\/detector\//, 'detector'], [/services\/sink-clickhouse\//, 'sink'], [/services\/api\//, 'api'],
+  [/packages\/kafka\/|node_modules\/kafkajs\/|lz4/, 'Kafka client (kafkajs, LZ4)'], [/schemas\/|avsc/, 'Avro codec'],
+  [/packages\/clickhouse\/|@clickhouse|chdb/, 'ClickHouse client'], [/json-rules-engine|re2|picomatch/, 'detector'],
+];
+
+/** A thread's busy samples by module, in % (V8 sampling profiler). */
+export function byModule(profile: Profile): Array<[string, number]> {
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const h = n.hitCount ?? 0;
+    if (!h || n.callFrame.functionName === '(idle)') continue;
+    total += h;
+    const name = MODULES.find(([re]) => re.test(n.callFrame.url))?.[1] ?? (n.callFrame.functionName === '(garbage collector)' ? 'GC' : n.callFrame.url ? 'other JS (node internals, libraries)' : 'native / program');
+    hits.set(name, (hits.get(name) ?? 0) + h);
+  }
+  return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]);
+}
+
+/** The functions with the most self time, in % of busy samples. */
+function topFunctions(profile: Profile, n: number): Array<[string, number]> {
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const h = node.hitCount ?? 0;
+    if (!h || node.callFrame.functionName === '(idle)') continue;
+    total += h;
+    const { url, functionName, lineNumber } = node.callFrame;
+    const k = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')}:${lineNumber + 1}`;
+    hits.set(k, (hits.get(k) ?? 0) + h);
+  }
+  return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
+/** Starts `start` under the V8 sampling profiler of this thread when PROFILE_DIR_VAR is set; the summary is written at close. */
+export async function profiledStart(name: string, ctx: ServiceContext, start: (ctx: ServiceContext) => Promise<Running | Skipped>): Promise<Running | Skipped> {
+  const dir = process.env[PROFILE_DIR_VAR];
+  if (!dir) return start(ctx);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  const running = await start(ctx);
+  if ('skipped' in running) return running;
+  return {
+    ...running,
+    async close() {
+      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+      session.disconnect();
+      const lines = [`# ${name}: busy samples by module`, ...byModule(profile).map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`),
+        `# ${name}: functions by self time`, ...topFunctions(profile, 30).map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`)];
+      writeFileSync(join(dir, `${name}.txt`), `${lines.join('\n')}\n`);
+      await running.close();
+    },
+  };
+}
+
+/** The platform's own detector entry, profiled when asked (bench/pipeline.ts). */
+export const profiledDetector = threadable(import.meta.url, { name: 'detector', start: (ctx) => profiledStart('detector', ctx, detector.start) });
