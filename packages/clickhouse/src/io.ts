@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fileInserter, rawInserter } from './client.js';
-import { encodeNative, nativeStructure } from './rows/native.js';
+import { encodeNative, nativeStructure, type NativeColumns } from './rows/native.js';
 import { qualified } from './schema/ddl.js';
 import { insertColumns, insertStructure, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
@@ -10,7 +10,7 @@ import { TracehoundError, errorMessage } from '@tracehound/errors';
 /** The part of `@clickhouse/client` Tracehound uses; tests and the sink can put a proxy in front. */
 export type ClickHouseLike = Pick<ClickHouseClient, 'query' | 'insert' | 'command' | 'ping' | 'close'>;
 
-/** Native takes rows as column-ordered value arrays and is encoded by rows/native.ts. */
+/** Native takes rows as column-ordered value arrays, or any records with `columns` to read them; encoded by rows/native.ts. */
 export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'Native';
 
 export interface InsertOptions {
@@ -26,6 +26,8 @@ export interface InsertOptions {
   via?: 'file' | 'raw';
   /** Further settings of this one insert (numbers only), e.g. `optimize_on_insert: 0`. */
   settings?: Record<string, number>;
+  /** Native: how each column's value is read from a row (e.g. EVENT_NATIVE_COLUMNS over consumed records); rows are value arrays without it. */
+  columns?: NativeColumns<never>;
 }
 
 export const FILE_INSERT_MIN_ROWS = 1_000;
@@ -48,7 +50,7 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   // Native is binary: the file reader takes it, the raw insert (text formats) does not.
   const embedded = !native && (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
   const table = qualified({ database }, spec.name);
-  const body = native ? nativeBody(spec, rows) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
+  const body = native ? nativeBody(spec, rows, o.columns) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
   try {
     if (embedded) {
       await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings });
@@ -69,9 +71,9 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
 }
 
 /** A value the Native encoder cannot write (a number out of its column's range, say) is bad data, as the engine would call it. */
-function nativeBody(spec: TableSpec, rows: readonly unknown[]): Buffer {
+function nativeBody(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Buffer {
   try {
-    return encodeNative(spec, rows as unknown[][]);
+    return columns ? encodeNative(spec, rows as never[], columns) : encodeNative(spec, rows as unknown[][]);
   } catch (err) {
     throw new TracehoundError('TH_ERR_CLICKHOUSE_DATA', `insert of ${rows.length} rows into ${spec.name} failed: cannot encode as Native: ${errorMessage(err)}`, { cause: err });
   }

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
-import { ALERTS, EVENTS, encodeNative, eventToRow, eventValues, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows } from '../src/index.js';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, eventValues, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, type TableSpec } from '../src/index.js';
+import { NATIVE_BLOCK_ROWS } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
 // Strings a JSON or binary encoder could get wrong: quotes, escapes, control bytes, multi-byte
@@ -43,23 +44,31 @@ function variedEvents(count: number): Event[] {
 const src = (i: number) => ({ topic: 'tracehound.events.enriched', partition: i % 6, offset: String(2n ** 60n + BigInt(i)) });
 const events = variedEvents(600);
 
+const records = events.map((value, i) => ({ value, ...src(i) }));
+
 t.test('Native rows store exactly what JSONCompactEachRow rows store, over varied events', async (t) => {
+  t.ok(events.length > NATIVE_BLOCK_ROWS, 'the payload spans more than one Native block');
   const { ch, db: viaJson } = await migratedClickHouse(t);
-  const { db: viaNative } = await migratedClickHouse(t);
+  const { db: viaValues } = await migratedClickHouse(t);
+  const { db: viaRecords } = await migratedClickHouse(t);
   const columns = insertColumns(EVENTS);
   await insertRows(ch, viaJson, EVENTS, events.map((e, i) => { const r = eventToRow(e, src(i)); return columns.map((c) => r[c]); }), { format: 'JSONCompactEachRow', token: 'a' });
-  await insertRows(ch, viaNative, EVENTS, events.map((e, i) => eventValues(e, src(i))), { format: 'Native', token: 'a' });
+  await insertRows(ch, viaValues, EVENTS, events.map((e, i) => eventValues(e, src(i))), { format: 'Native', token: 'a' });
+  await insertRows(ch, viaRecords, EVENTS, records, { format: 'Native', token: 'a', columns: EVENT_NATIVE_COLUMNS });
   const read = (db: string) => selectRows<Record<string, unknown>>(ch, `SELECT *, toString(net_dst_ip) AS ip, toString(toUnixTimestamp64Nano(ts)) AS ns FROM ${db}.events ORDER BY kafka_offset`);
-  const [a, b] = [await read(viaJson), await read(viaNative)];
+  const a = await read(viaJson);
   t.equal(a.length, events.length, 'every event stored through JSON');
-  t.equal(b.length, events.length, 'every event stored through Native');
-  let same = 0;
-  for (const [i, row] of a.entries()) if (JSON.stringify(row) === JSON.stringify(b[i])) same++;
-  t.equal(same, events.length, 'every row equal, column by column');
-  const first = b.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(a[i]));
-  if (first >= 0) t.same(b[first], a[first], `first differing row: ${events[first]!.id}`);
-  const [rollup] = await selectRows<{ j: string; n: string }>(ch, `SELECT (SELECT sum(events) FROM ${viaJson}.events_per_minute) AS j, (SELECT sum(events) FROM ${viaNative}.events_per_minute) AS n`);
-  t.same(rollup, { j: String(events.length), n: String(events.length) }, 'the roll-up view counts Native inserts alike');
+  for (const [how, db] of [['value arrays', viaValues], ['records read through EVENT_NATIVE_COLUMNS', viaRecords]] as const) {
+    const b = await read(db);
+    t.equal(b.length, events.length, `every event stored through Native from ${how}`);
+    let same = 0;
+    for (const [i, row] of a.entries()) if (JSON.stringify(row) === JSON.stringify(b[i])) same++;
+    t.equal(same, events.length, `${how}: every row equal, column by column`);
+    const first = b.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(a[i]));
+    if (first >= 0) t.same(b[first], a[first], `first differing row: ${events[first]!.id}`);
+  }
+  const [rollup] = await selectRows<{ j: string; v: string; r: string }>(ch, `SELECT (SELECT sum(events) FROM ${viaJson}.events_per_minute) AS j, (SELECT sum(events) FROM ${viaValues}.events_per_minute) AS v, (SELECT sum(events) FROM ${viaRecords}.events_per_minute) AS r`);
+  t.same(rollup, { j: String(events.length), v: String(events.length), r: String(events.length) }, 'the roll-up view counts Native inserts alike');
 });
 
 t.test('encodeNative writes the bytes the engine itself writes for the same rows', async (t) => {
@@ -75,6 +84,16 @@ t.test('encodeNative writes the bytes the engine itself writes for the same rows
   const ours = encodeNative(EVENTS, some.map((e, i) => eventValues(e, src(i))));
   t.equal(ours.length, engine.length, 'same length');
   t.ok(ours.equals(engine), 'byte for byte');
+  t.ok(encodeNative(EVENTS, records.slice(0, 200), EVENT_NATIVE_COLUMNS).equals(engine), 'byte for byte from records read through EVENT_NATIVE_COLUMNS');
+  // Several blocks: the same rows, each block's header repeated, values split at the block boundary.
+  const blocks = encodeNative(EVENTS, records.slice(0, 200), EVENT_NATIVE_COLUMNS, 64);
+  t.ok(blocks.length > engine.length, 'four blocks carry four headers');
+  const path2 = join(sharedDataDir()!, `native-blocks-${process.pid}.bin`);
+  writeFileSync(path2, blocks);
+  const [again] = await selectRows<{ n: string; h: string; e: string }>(ch, `SELECT toString(count()) AS n, toString(groupBitXor(cityHash64(${columns.join(', ')}))) AS h,
+    (SELECT toString(groupBitXor(cityHash64(${columns.join(', ')}))) FROM file('${path}', 'Native')) AS e FROM file('${path2}', 'Native')`);
+  t.equal(again!.n, '200', 'the engine reads every row of a payload of several blocks');
+  t.equal(again!.h, again!.e, 'and the same values as from its own single block');
 });
 
 t.test('a value Native cannot carry is refused as bad data, nothing stored', async (t) => {
@@ -90,4 +109,45 @@ t.test('the sink tables Native can write', async (t) => {
   t.ok(nativeSupported(EVENTS), 'events');
   t.ok(nativeSupported(ALERTS), 'alerts');
   t.notOk(nativeSupported({ ...EVENTS, columns: [{ name: 'x', type: 'Decimal(10, 2)' }] }), 'an unknown type is named as unsupported');
+});
+
+/** A table of every scalar type the encoder writes, to try its edges. */
+const EDGES: TableSpec = {
+  name: 'edges',
+  engine: 'MergeTree',
+  orderBy: 'tuple()',
+  columns: [
+    { name: 'u8', type: 'UInt8' }, { name: 'u16', type: 'UInt16' }, { name: 'u32', type: 'UInt32' }, { name: 'i32', type: 'Int32' },
+    { name: 'u64', type: 'UInt64' }, { name: 'i64', type: 'Int64' }, { name: 'ns', type: "DateTime64(9, 'UTC')" }, { name: 's', type: 'String' },
+  ],
+};
+
+t.test('every scalar column type: its edge values are stored exactly, a value past them is refused', async (t) => {
+  const { ch, ctx } = await migratedClickHouse(t);
+  for (const sql of createTable(ctx, EDGES)) await ch.command({ query: sql });
+  const rows = [
+    [0, 0, 0, -(2 ** 31), 0, -(2n ** 63n), -1n, ''],
+    [255, 65_535, 2 ** 32 - 1, 2 ** 31 - 1, 2n ** 64n - 1n, 2n ** 63n - 1n, 1_764_367_200_123_456_789n, 'é'.repeat(100)],
+    [1, 2, 3, -4, '18446744073709551615', '-9223372036854775808', 2 ** 53 - 1, 'x'.repeat(200)],
+    [null, undefined, null, null, 2 ** 53 + 2, -(2 ** 53) + 1, -1_000_000_001, null],
+    [7, 8, 9, 10, '123456789012345', 4_294_967_296 * 3 + 5, '1764367200000000001', '日本'],
+  ];
+  await insertRows(ch, ctx.database, EDGES, rows, { format: 'Native' });
+  const got = await selectRows<Record<string, string>>(ch, `SELECT toString(u8) u8, toString(u16) u16, toString(u32) u32, toString(i32) i32, toString(u64) u64, toString(i64) i64, toString(toUnixTimestamp64Nano(ns)) ns, s FROM ${ctx.database}.edges`);
+  const want = rows.map((r) => {
+    const [u8, u16, u32, i32, u64, i64, ns, s] = r.map((v, i) => (v === null || v === undefined ? (i === 7 ? '' : '0') : String(v)));
+    return { u8, u16, u32, i32, u64, i64, ns, s };
+  });
+  const sorted = (l: object[]) => l.map((r) => JSON.stringify(r)).sort();
+  t.same(sorted(got), sorted(want), 'each value as written');
+  const ok = rows[2]!;
+  const bad: Array<[number, unknown]> = [[0, 256], [0, -1], [1, 65_536], [2, 2 ** 32], [2, 1.5e10], [3, 2 ** 31], [3, -(2 ** 31) - 1], [4, -1], [4, 2n ** 64n], [4, '12x'], [4, 1.5],
+    [5, 2n ** 63n], [5, -(2n ** 63n) - 1n], [5, 'abc'], [6, 2n ** 63n], [2, Number.NaN], [2, 'seven']];
+  for (const [col, v] of bad) {
+    const row: unknown[] = [...ok];
+    row[col] = v;
+    await t.rejects(insertRows(ch, ctx.database, EDGES, [row], { format: 'Native' }), { code: 'TH_ERR_CLICKHOUSE_DATA' }, `${EDGES.columns[col]!.name} = ${String(v)} refused`);
+  }
+  const [n] = await selectRows<{ n: string }>(ch, `SELECT toString(count()) AS n FROM ${ctx.database}.edges`);
+  t.equal(n!.n, String(rows.length), 'nothing of a refused payload stored');
 });

@@ -1,4 +1,4 @@
-import { ALERTS, EVENTS, NOTIFICATION_DELIVERIES, alertToRow, deliveryToRow, eventToRow, eventValues, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, NOTIFICATION_DELIVERIES, alertToRow, deliveryToRow, eventToRow, type NativeColumns, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
 import type { TopicId } from '@tracehound/kafka';
 import type { Alert, Delivery, Event, RecordName } from '@tracehound/schemas';
 
@@ -8,13 +8,16 @@ export interface SinkTable {
   record: RecordName;
   spec: TableSpec;
   toRow(value: unknown, src: SourceOffset): Record<string, unknown>;
-  /** The column values in insertColumns order, for Native inserts (no JSON made or parsed); tables without it go as JSON. */
-  toValues?(value: unknown, src: SourceOffset): unknown[];
+  /**
+   * For Native inserts (no JSON made or parsed): how each column (insertColumns order) is read from
+   * a consumed record, so the encoder writes the block straight from the records. Tables without it go as JSON.
+   */
+  nativeColumns?: NativeColumns<never>;
 }
 
 /** Every topic the sink consumes: a new one is one line here plus its migration. */
 export const SINK_TABLES: readonly SinkTable[] = [
-  { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src), toValues: (v, src) => eventValues(v as Event, src) },
+  { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src), nativeColumns: EVENT_NATIVE_COLUMNS },
   { topic: 'alerts', record: 'tracehound.Alert', spec: ALERTS, toRow: (v, src) => alertToRow(v as Alert, src) },
   { topic: 'notifyDeliveries', record: 'tracehound.Delivery', spec: NOTIFICATION_DELIVERIES, toRow: (v, src) => deliveryToRow(v as Delivery, src) },
 ];

@@ -20,7 +20,7 @@ export interface WriterOptions {
 
 interface Pending {
   record: ConsumedRecord<unknown>;
-  /** What the store inserts: column values (Native) or a row object. */
+  /** What the store inserts: the record itself (Native, read through SinkTable.nativeColumns) or a row object. */
   row: unknown;
 }
 
@@ -65,15 +65,20 @@ export class SinkWriter {
       this.storedUpTo.set(key, done);
     }
     const pending: Pending[] = [];
-    const toRow = (this.native(table) ? table.toValues : undefined) ?? table.toRow;
+    const native = this.native(table);
     let skipped = 0;
     for (const record of records) {
       if (BigInt(record.offset) <= done) {
         skipped++;
         continue;
       }
+      // Native: the encoder reads the columns from the record itself (a value it cannot write fails the chunk as bad data, which isolates it).
+      if (native) {
+        pending.push({ record, row: record });
+        continue;
+      }
       try {
-        pending.push({ record, row: toRow(record.value, { topic, partition, offset: record.offset }) });
+        pending.push({ record, row: table.toRow(record.value, { topic, partition, offset: record.offset }) });
       } catch (err) {
         ctx.deadLetter(record, 'TH_ERR_ENCODE', `cannot map to a ${table.spec.name} row: ${errorMessage(err)}`);
         rowsRejected.inc({ table: table.spec.name });
@@ -86,9 +91,9 @@ export class SinkWriter {
     if (pending.length) this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
   }
 
-  /** Whether this table's rows go as column values (Native): the store takes them and the table offers them. */
+  /** Whether this table's rows go as Native: the store takes them and the table says how to read its columns. */
   private native(table: SinkTable): boolean {
-    return this.o.store.native && table.toValues !== undefined;
+    return this.o.store.native && table.nativeColumns !== undefined;
   }
 
   private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext): Promise<void> {
@@ -101,7 +106,7 @@ export class SinkWriter {
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table));
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined);
         end();
       }, ctx, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { EVENTS, insertColumns, type TableSpec } from '@tracehound/clickhouse';
+import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import type { Event } from '@tracehound/schemas';
@@ -64,8 +64,8 @@ t.test('the same chunk inserted twice (an unclear failure retried) is stored onc
   const store: SinkStore = {
     native: inner.native,
     storedUpTo: inner.storedUpTo,
-    async insert(spec: TableSpec, rows, token, native) {
-      await inner.insert(spec, rows, token, native);
+    async insert(spec: TableSpec, rows, token, columns) {
+      await inner.insert(spec, rows, token, columns);
       // The insert held but the answer is lost (timeout, connection reset): the writer must retry.
       if (failAfter-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     },
@@ -100,8 +100,8 @@ const REFUSED = {
   JSONCompactEachRow: (e: Event) => void (e.process!.args = ['sh', '-c', 'echo \ud800']),
   Native: (e: Event) => void (e.process!.pid = -5),
 } as const;
-const OFFSET = insertColumns(EVENTS).indexOf('kafka_offset');
-const offsetOf = (r: unknown) => Number(Array.isArray(r) ? r[OFFSET] : (r as { kafka_offset: unknown }).kafka_offset);
+/** The Kafka offset of what the writer hands the store: a row object (JSON) or the consumed record itself (Native). */
+const offsetOf = (r: unknown) => Number((r as { kafka_offset?: unknown; offset?: unknown }).kafka_offset ?? (r as { offset: unknown }).offset);
 
 t.test('Native inserts: a row the encoder cannot write is dead-lettered with the reason; the rest is stored', async (t) => {
   const ch = embeddedClickHouse(t);
@@ -130,8 +130,8 @@ for (const format of ['JSONCompactEachRow', 'Native'] as const) {
     const store: SinkStore = {
       native: inner.native,
       storedUpTo: inner.storedUpTo,
-      async insert(spec: TableSpec, rows, token, native) {
-        await inner.insert(spec, rows, token, native);
+      async insert(spec: TableSpec, rows, token, columns) {
+        await inner.insert(spec, rows, token, columns);
         if (rows.some((r) => offsetOf(r) > 5100)) {
           first.crash();
           throw new Error('killed');

@@ -2,10 +2,10 @@ import type { Event, Process } from '@tracehound/schemas';
 import { EVENTS } from '../migrations/0001-events.js';
 import { insertColumns } from '../schema/table.js';
 import { nsToClickHouse } from './nanos.js';
+import type { NativeColumns } from './native.js';
 
 /** The kind-specific blocks of an Event; exactly one is set (plus process), stored as JSON in `details`. */
 export const EVENT_BLOCKS = ['exec', 'exit', 'fork', 'file', 'net', 'privilege', 'capability', 'ptrace', 'module', 'mount', 'namespace_change', 'memfd', 'dup', 'bpf', 'audit', 'stats'] as const;
-type BlockName = (typeof EVENT_BLOCKS)[number];
 
 export interface SourceOffset {
   topic: string;
@@ -27,10 +27,14 @@ type Getter = (e: Event, src: SourceOffset) => unknown;
 const k8s = (get: (k: NonNullable<Event['k8s']>) => unknown, none: unknown = ''): Getter => (e) => (e.k8s ? get(e.k8s) : none) ?? none;
 const proc = (get: (p: Process) => unknown, none: unknown = 0): Getter => (e) => (e.process ? get(e.process) : none) ?? none;
 
+/** `JSON.stringify({ [block]: value, … })` of the blocks set, in EVENT_BLOCKS order, without making that object. */
 function detailsOf(e: Event): string {
-  const blocks: Partial<Record<BlockName, unknown>> = {};
-  for (const b of EVENT_BLOCKS) if (e[b] !== null && e[b] !== undefined) blocks[b] = e[b];
-  return JSON.stringify(blocks);
+  let json = '';
+  for (const b of EVENT_BLOCKS) {
+    const block = e[b];
+    if (block !== null && block !== undefined) json += `${json ? ',' : '{'}"${b}":${JSON.stringify(block)}`;
+  }
+  return json ? `${json}}` : '{}';
 }
 
 /**
@@ -189,3 +193,14 @@ export function rowToEvent(r: EventRow): Event {
 
 /** The SELECT list that rowToEvent reads: every stored column plus exact nanoseconds. */
 export const EVENT_SELECT = '*, toString(toUnixTimestamp64Nano(ts)) AS ts_ns, toString(toUnixTimestamp64Nano(process_start)) AS process_start_ns';
+
+/** A decoded Event and where it came from (a consumed Kafka record is one). */
+export interface EventRecord extends SourceOffset {
+  value: Event;
+}
+
+/**
+ * The `events` columns in insertColumns(EVENTS) order, each read straight from a record:
+ * `encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS)` writes a Native block with no array per row.
+ */
+export const EVENT_NATIVE_COLUMNS: NativeColumns<EventRecord> = GETTERS.map((get) => (r: EventRecord) => get(r.value, r));

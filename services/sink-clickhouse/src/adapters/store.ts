@@ -1,11 +1,11 @@
-import { insertColumns, insertRows, selectRows, qualified, type ClickHouseLike, type InsertFormat, type InsertOptions, type TableSpec } from '@tracehound/clickhouse';
+import { insertColumns, insertRows, selectRows, qualified, type ClickHouseLike, type InsertFormat, type InsertOptions, type NativeColumns, type TableSpec } from '@tracehound/clickhouse';
 
 /** The sink's view of ClickHouse: insert a chunk under a token, and read how far a partition got. */
 export interface SinkStore {
-  /** Inserts are Native where the table offers column values (SinkTable.toValues). */
+  /** Inserts are Native where the table says how to read its columns (SinkTable.nativeColumns). */
   readonly native: boolean;
-  /** `native`: rows are column-value arrays (toValues), else objects (toRow). */
-  insert(spec: TableSpec, rows: readonly unknown[], token: string, native?: boolean): Promise<void>;
+  /** With `nativeColumns`: a Native insert of records read through them; else rows are objects (toRow). */
+  insert(spec: TableSpec, rows: readonly unknown[], token: string, nativeColumns?: NativeColumns<never>): Promise<void>;
   /** The highest offset of `topic`/`partition` already in the table, or -1n (read from its kafka_progress projection). */
   storedUpTo(spec: TableSpec, topic: string, partition: number): Promise<bigint>;
 }
@@ -26,9 +26,9 @@ export function clickhouseStore(client: ClickHouseLike, database: string, format
   const json = format === 'Native' ? 'JSONCompactEachRow' : format;
   return {
     native: format === 'Native',
-    async insert(spec, rows, token, native = false) {
+    async insert(spec, rows, token, nativeColumns) {
       const o = { token, settings, ...(via ? { via } : {}) };
-      if (native) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native' }));
+      if (nativeColumns) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native', columns: nativeColumns }));
       // JSONCompactEachRow sends values in column order, without the keys.
       const columns = insertColumns(spec); // once per chunk, not per row
       const values = json === 'JSONCompactEachRow' ? rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) : rows;
