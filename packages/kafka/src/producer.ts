@@ -1,4 +1,4 @@
-import kafkajs, { type IHeaders, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import kafkajs, { type ICustomPartitioner, type IHeaders, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import { counter, histogram } from '@tracehound/metrics';
 import { COMPRESSION, type CompressionName } from './compression.js';
@@ -20,6 +20,8 @@ export interface BatchingProducerOptions {
   maxBatchMessages: number;
   maxBatchBytes: number;
   compression: CompressionName;
+  /** Picks each message's partition; kafkajs's default (murmur2 of the key) unless given. */
+  partitioner?: ICustomPartitioner;
 }
 
 export const DEFAULT_PRODUCER: BatchingProducerOptions = { lingerMs: 5, maxBatchMessages: 5_000, maxBatchBytes: 4 * 1024 * 1024, compression: 'lz4' };
@@ -58,7 +60,7 @@ export class BatchingProducer {
     // client's bounded count (see createKafka: kafkajs's warning about that bound is not logged).
     // The partitioner is named (kafkajs's default, murmur2 as in Java clients) so that kafkajs does
     // not warn that its default changed in v2.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: this.o.partitioner ?? Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {

@@ -6,6 +6,7 @@ import { RecordCodec, registerWithRetry, type Event, type createRegistry } from 
 import { EventEncoder } from '../event-encoder.js';
 import { Publisher } from '../publisher.js';
 import { DiskSpool, type SpoolRecord } from '../spool.js';
+import { cachedKeyPartitioner } from './key-partitioner.js';
 import type { EventSink } from './sink.js';
 
 export interface KafkaSinkOptions {
@@ -27,7 +28,7 @@ export interface KafkaSinkOptions {
  * bench/agent-kafka-sink.ts). A longer linger than the default gathers the loader's
  * reads into fewer requests at low rates (latency is already bounded by the loader's 100 ms poll).
  */
-export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000 };
+export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000, partitioner: cachedKeyPartitioner };
 
 /**
  * Encodes events (Avro, Confluent framing) and publishes them to events.raw keyed by
