@@ -1,10 +1,8 @@
-import kafkajs, { type ICustomPartitioner, type IHeaders, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { ICustomPartitioner, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import { counter, histogram } from '@tracehound/metrics';
 import { COMPRESSION, type CompressionName } from './compression.js';
-
-// kafkajs is CommonJS whose named exports Node cannot detect statically.
-const { Partitioners } = kafkajs;
+import { murmur2Partitioner } from './partitioner.js';
 
 export interface OutgoingMessage {
   key: Buffer | string | null;
@@ -20,11 +18,16 @@ export interface BatchingProducerOptions {
   maxBatchMessages: number;
   maxBatchBytes: number;
   compression: CompressionName;
-  /** Picks each message's partition; kafkajs's default (murmur2 of the key) unless given. */
+  /** Picks each message's partition; murmur2 of the key as kafkajs's default (murmur2Partitioner) unless given. */
   partitioner?: ICustomPartitioner;
 }
 
-export const DEFAULT_PRODUCER: BatchingProducerOptions = { lingerMs: 5, maxBatchMessages: 5_000, maxBatchBytes: 4 * 1024 * 1024, compression: 'lz4' };
+/**
+ * kafkajs groups a request's messages by partition copying each partition's list once per
+ * message (quadratic in the messages per partition): past a couple of thousand messages per
+ * request that costs more per message than the request itself (bench/enricher-throughput.ts).
+ */
+export const DEFAULT_PRODUCER: BatchingProducerOptions = { lingerMs: 5, maxBatchMessages: 2_000, maxBatchBytes: 4 * 1024 * 1024, compression: 'lz4' };
 
 interface Pending {
   topic: string;
@@ -58,9 +61,9 @@ export class BatchingProducer {
     this.o = { ...DEFAULT_PRODUCER, ...options };
     // Idempotence needs one request in flight to keep order across retries. Retries keep the
     // client's bounded count (see createKafka: kafkajs's warning about that bound is not logged).
-    // The partitioner is named (kafkajs's default, murmur2 as in Java clients) so that kafkajs does
-    // not warn that its default changed in v2.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: this.o.partitioner ?? Partitioners.DefaultPartitioner });
+    // The partitioner is named (murmur2 as kafkajs's default and Java clients, computed without
+    // kafkajs's 64-bit Long objects) so that kafkajs does not warn that its default changed in v2.
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: this.o.partitioner ?? murmur2Partitioner });
   }
 
   async connect(): Promise<void> {
