@@ -47,6 +47,8 @@ const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, n
 ];
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+/** CPU of the whole process (Node threads and the in-process engine's) per stored row, and cores busy, over the same span as the rate. */
+const cpu = new Map<string, Array<{ usPerRow: number; cores: number }>>(variants.map(([name]) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
   for (const [v, [name, format, insertSettings, concurrently, fetchMaxBytes]] of variants.entries()) {
@@ -58,14 +60,17 @@ for (let rep = 0; rep < REPEATS; rep++) {
     });
     await sink.start();
     const stored = async () => Number((await selectRows<{ n: string }>(ch, `SELECT count() AS n FROM ${database}.events`))[0]!.n);
-    let first: { at: number; n: number } | undefined;
+    let first: { at: number; n: number; cpu: NodeJS.CpuUsage } | undefined;
     for (;;) {
       const n = await stored();
-      if (n > 0 && !first) first = { at: performance.now(), n };
+      if (n > 0 && !first) first = { at: performance.now(), n, cpu: process.cpuUsage() };
       if (n >= N) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    rates.get(name)!.push((N - first!.n) / ((performance.now() - first!.at) / 1000));
+    const used = process.cpuUsage(first!.cpu);
+    const wall = (performance.now() - first!.at) / 1000;
+    rates.get(name)!.push((N - first!.n) / wall);
+    cpu.get(name)!.push({ usPerRow: (used.user + used.system) / (N - first!.n), cores: (used.user + used.system) / 1e6 / wall });
     await sink.close();
     await ch.command({ query: `DROP DATABASE ${database} SYNC` });
   }
@@ -74,12 +79,13 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const base = median(rates.get(variants[ONLY ?? 0]![0])!);
 console.log(`sink end to end — ${fmt(N)} enriched events on 6 partitions → events table (chDB), ${REPEATS} runs per variant, median (min–max) rows/s — ${machine()}`);
 console.log(`load average (1/5/15 min) at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('| variant | rows/s | vs baseline |');
-console.log('| --- | ---: | ---: |');
+console.log('| variant | rows/s | vs baseline | CPU µs per row (process) | cores busy |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name] of variants) {
   if (!rates.get(name)!.length) continue;
   const v = [...rates.get(name)!].sort((a, b) => a - b);
-  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x |`);
+  const c = cpu.get(name)!;
+  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x | ${fmt(median(c.map((x) => x.usPerRow)), 1)} | ${fmt(median(c.map((x) => x.cores)), 2)} |`);
 }
 await ch.close();
 rmSync(dir, { recursive: true, force: true });
