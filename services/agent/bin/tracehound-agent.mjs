@@ -26,7 +26,12 @@ try {
 const overrides = {};
 if (values.output !== undefined) overrides.TRACEHOUND_AGENT_OUTPUT = values.output;
 if (values.loader !== undefined) overrides.TRACEHOUND_AGENT_LOADER = values.loader;
-main(overrides).catch((err) => {
+main(overrides).then(() => {
+  // Every module is loaded once the agent runs: the compiler tsx used (esbuild's worker thread
+  // and its service process, about 17 MB) is not needed again. esbuild starts them anew
+  // should anything be compiled later.
+  void require('esbuild').stop();
+}, (err) => {
   process.stderr.write(`tracehound-agent: ${err && err.message ? err.message : String(err)}\n`);
   process.exitCode = err && err.code === 'TH_ERR_CONFIG' ? 78 : 1;
 });
