@@ -3,6 +3,7 @@ import { asStrings, stringOrStrings, type OperatorSpec } from './operator.js';
 
 const CIDR = /^([^/]+)\/([0-9]{1,3})$/;
 const MAPPED = /^::ffff:([0-9.]+)$/i;
+const SEEN_MAX = 4_096;
 
 function parse(s: string): { addr: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
   const m = CIDR.exec(s);
@@ -25,12 +26,21 @@ export const cidr: OperatorSpec = {
       const c = parse(s)!;
       list.addSubnet(c.addr, c.prefix, c.family);
     }
+    // BlockList.check makes a native SocketAddress per call (several µs); an event stream meets
+    // the same few addresses again and again, so answers are remembered (a bounded number).
+    const seen = new Map<string, boolean>();
     return (f) => {
       if (typeof f !== 'string') return false;
-      const mapped = MAPPED.exec(f);
-      const addr = mapped ? mapped[1]! : f;
-      const fam = isIP(addr);
-      return fam !== 0 && list.check(addr, fam === 4 ? 'ipv4' : 'ipv6');
+      let hit = seen.get(f);
+      if (hit === undefined) {
+        const mapped = MAPPED.exec(f);
+        const addr = mapped ? mapped[1]! : f;
+        const fam = isIP(addr);
+        hit = fam !== 0 && list.check(addr, fam === 4 ? 'ipv4' : 'ipv6');
+        if (seen.size >= SEEN_MAX) seen.clear();
+        seen.set(f, hit);
+      }
+      return hit;
     };
   },
 };
