@@ -7,27 +7,31 @@
  *  1. Event → payload → insert into the full events table, by path and batch size. Paths:
  *     JSONCompactEachRow (eventToRow, JSON text); Native before (commit NATIVE_BEFORE, loaded
  *     from git in this run: eventValues makes a value array per event, encodeNative writes one
- *     block); Native now (encodeNative reads EVENT_NATIVE_COLUMNS straight from the records, in
- *     blocks of NATIVE_BLOCK_ROWS). Stages: Node (map + encode) and engine (file write + insert).
- *  2. The engine side of one Native payload of all rows: writing the payload file alone, and the
- *     insert of one block vs blocks of NATIVE_BLOCK_ROWS rows (does the engine mind the blocks?).
+ *     block); Native now (encodeNative reads EVENT_NATIVE_COLUMNS straight from the records,
+ *     NATIVE_CHUNK_ROWS records at a time, into one block). Stages: Node (map + encode) and engine
+ *     (file write + insert).
+ *  2. The engine side of one Native payload of all rows: one block vs blocks of NATIVE_CHUNK_ROWS
+ *     rows (the engine inserts one block faster), and writing the payload file alone.
  *  3. The sink's loop over one Kafka-sized batch in 20,000-row chunks, before and now: sequential
  *     (encode, insert, next) vs pipelined (the next chunk is encoded while the engine inserts this one).
+ *  4. The encoder alone (Node, no insert) by records read per pass over the columns, on 20,000-record
+ *     chunks, against the path before.
  * (The engine alone by input format and the raw insert were measured in earlier runs: the
  * packages/clickhouse and sink READMEs; the events write path alone: bench/sink-write-path.ts.)
- * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3]
+ * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3] [tables=1234]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS, EVENT_NATIVE_COLUMNS, createClickHouse, encodeNative, eventToRow, fileInserter, insertColumns, insertStructure, migrate, nativeStructure, type EventRecord } from '@tracehound/clickhouse';
-import { NATIVE_BLOCK_ROWS } from '../packages/clickhouse/src/rows/native.js';
+import { NATIVE_CHUNK_ROWS } from '../packages/clickhouse/src/rows/native.js';
 import { sampleEnrichedEvent, type Event } from '@tracehound/schemas';
 import { NATIVE_BEFORE, baselineNative } from './sink-baseline.js';
 import { fmt, machine } from './stats.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPEATS = Number(process.argv[3] ?? 3);
+const TABLES = process.argv[4] ?? '1234';
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-'));
 const ctx = { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } };
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
@@ -54,6 +58,8 @@ const summary = (rates: number[]) => {
 const median = (rates: number[]) => [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 let run = 0;
+/** Rows per insert chunk of the sink (TRACEHOUND_SINK_BATCH_ROWS default). */
+const CHUNK = 20_000;
 /** The records a batch of the sink holds (consumed Kafka records), with ids fresh per run; made outside the timed stages. */
 const recordsOf = (first: number, count: number): EventRecord[] =>
   events.slice(first, first + count).map((e, j) => ({ value: { ...e, id: `${run}-${e.id}` }, topic: 'bench', partition: 0, offset: String(first + j) }));
@@ -71,36 +77,45 @@ const insert = (format: string, structure: string, body: Uint8Array, token: stri
   file({ table: 'bench.events', columns: cols, structure, format, body, settings: { insert_deduplication_token: token, optimize_on_insert: 0 } });
 
 console.log(`sink insert benchmark — ${fmt(N)} enriched events per run, ${REPEATS} runs per case, median (min–max) rows/s — ${machine()}`);
-console.log(`Native before = commit ${NATIVE_BEFORE.slice(0, 7)}; Native now: blocks of ${NATIVE_BLOCK_ROWS} rows. Load average (1/5/15 min) at start: ${load()}`);
-console.log('\n1. Event → payload → insert into the full events table (file(), optimize_on_insert = 0, deduplication token)\n');
-console.log('| path | batch rows | bytes/row | Node (map + encode) | engine (file + insert) | all stages | vs Native before |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-const cases: Array<[string, number]> = [];
-for (const batch of [1_000, 10_000, 50_000]) for (const path of Object.keys(paths)) cases.push([path, batch]);
-const results = cases.map(() => ({ node: [] as number[], eng: [] as number[], all: [] as number[], bytes: 0 }));
-for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [c, [name, batch]] of cases.entries()) {
-    const r = results[c]!;
-    const path = paths[name]!;
-    run++;
-    let node = 0;
-    let eng = 0;
-    r.bytes = 0;
-    for (let i = 0; i < N; i += batch) {
-      const records = recordsOf(i, batch);
-      const t0 = process.hrtime.bigint();
-      const body = path.encode(records);
-      const t1 = process.hrtime.bigint();
-      await insert(path.format, path.structure, body, `bench:${run}:${i}`);
-      node += Number(t1 - t0) / 1e9;
-      eng += seconds(t1);
-      r.bytes += body.length;
+console.log(`Native before = commit ${NATIVE_BEFORE.slice(0, 7)}; Native now: ${NATIVE_CHUNK_ROWS} records per pass over the columns. Load average (1/5/15 min) at start: ${load()}`);
+if (TABLES.includes('1')) await table1();
+if (TABLES.includes('2') || TABLES.includes('3')) await tables23();
+if (TABLES.includes('4')) table4();
+console.log(`\nload average at the end: ${load()}`);
+await ch.close();
+before.remove();
+rmSync(dir, { recursive: true, force: true });
+
+async function table1() {
+  console.log('\n1. Event → payload → insert into the full events table (file(), optimize_on_insert = 0, deduplication token)\n');
+  console.log('| path | batch rows | bytes/row | Node (map + encode) | engine (file + insert) | all stages | vs Native before |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const cases: Array<[string, number]> = [];
+  for (const batch of [1_000, 10_000, 50_000]) for (const path of Object.keys(paths)) cases.push([path, batch]);
+  const results = cases.map(() => ({ node: [] as number[], eng: [] as number[], all: [] as number[], bytes: 0 }));
+  for (let rep = 0; rep < REPEATS; rep++) {
+    for (const [c, [name, batch]] of cases.entries()) {
+      const r = results[c]!;
+      const path = paths[name]!;
+      run++;
+      let node = 0;
+      let eng = 0;
+      r.bytes = 0;
+      for (let i = 0; i < N; i += batch) {
+        const records = recordsOf(i, batch);
+        const t0 = process.hrtime.bigint();
+        const body = path.encode(records);
+        const t1 = process.hrtime.bigint();
+        await insert(path.format, path.structure, body, `bench:${run}:${i}`);
+        node += Number(t1 - t0) / 1e9;
+        eng += seconds(t1);
+        r.bytes += body.length;
+      }
+      r.node.push(N / node);
+      r.eng.push(N / eng);
+      r.all.push(N / (node + eng));
+      await sql('TRUNCATE TABLE bench.events');
     }
-    r.node.push(N / node);
-    r.eng.push(N / eng);
-    r.all.push(N / (node + eng));
-    await sql('TRUNCATE TABLE bench.events');
-  }
 }
 for (const [c, [name, batch]] of cases.entries()) {
   const r = results[c]!;
@@ -108,40 +123,42 @@ for (const [c, [name, batch]] of cases.entries()) {
   console.log(`| ${name} | ${fmt(batch)} | ${fmt(r.bytes / N)} | ${summary(r.node)} | ${summary(r.eng)} | ${summary(r.all)} | ${(median(r.all) / median(base.all)).toFixed(2)}x |`);
 }
 console.log(`\nload average after table 1: ${load()}`);
+}
 
-// 2. The engine side of one payload of all N rows.
-console.log(`\n2. The engine side of one Native payload of ${fmt(N)} rows (made outside the timing)\n`);
-console.log('| step | rows/s | vs one block |');
-console.log('| --- | ---: | ---: |');
-run++;
-const all = recordsOf(0, N);
-const oneBlock = encodeNative(EVENTS, all, EVENT_NATIVE_COLUMNS, N);
-const blocks = encodeNative(EVENTS, all, EVENT_NATIVE_COLUMNS);
-const steps: Record<string, () => Promise<void> | void> = {
-  'insert, one block': () => insert('Native', nativeStructure(EVENTS), oneBlock, `one:${run}`),
-  [`insert, blocks of ${NATIVE_BLOCK_ROWS} rows`]: () => insert('Native', nativeStructure(EVENTS), blocks, `blocks:${run}`),
-  'writing the payload file alone (part of every insert above)': () => writeFileSync(join(dir, 'payload.bin'), blocks),
-};
-const stepRates: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
-for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [name, step] of Object.entries(steps)) {
-    run++;
-    const t0 = process.hrtime.bigint();
-    await step();
-    stepRates[name]!.push(N / seconds(t0));
-    await sql('TRUNCATE TABLE bench.events');
-  }
+async function tables23() {
+  // 2. The engine side of one payload of all N rows.
+  console.log(`\n2. The engine side of one Native payload of ${fmt(N)} rows (made outside the timing)\n`);
+  console.log('| step | rows/s | vs one block |');
+  console.log('| --- | ---: | ---: |');
+  run++;
+  const all = recordsOf(0, N);
+  const oneBlock = encodeNative(EVENTS, all, EVENT_NATIVE_COLUMNS);
+  // Blocks of NATIVE_CHUNK_ROWS rows: each a Native block of its own, one after the other in one payload.
+  const blocks = Buffer.concat(Array.from({ length: Math.ceil(N / NATIVE_CHUNK_ROWS) }, (_, b) => encodeNative(EVENTS, all.slice(b * NATIVE_CHUNK_ROWS, (b + 1) * NATIVE_CHUNK_ROWS), EVENT_NATIVE_COLUMNS)));
+  const steps: Record<string, () => Promise<void> | void> = {
+    'insert, one block (the encoder now)': () => insert('Native', nativeStructure(EVENTS), oneBlock, `one:${run}`),
+    [`insert, blocks of ${NATIVE_CHUNK_ROWS} rows`]: () => insert('Native', nativeStructure(EVENTS), blocks, `blocks:${run}`),
+    'writing the payload file alone (part of every insert above)': () => writeFileSync(join(dir, 'payload.bin'), oneBlock),
+  };
+  const stepRates: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
+  for (let rep = 0; rep < REPEATS; rep++) {
+    for (const [name, step] of Object.entries(steps)) {
+      run++;
+      const t0 = process.hrtime.bigint();
+      await step();
+      stepRates[name]!.push(N / seconds(t0));
+      await sql('TRUNCATE TABLE bench.events');
+    }
 }
 const one = median(stepRates['insert, one block']!);
 for (const [name, r] of Object.entries(stepRates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / one).toFixed(2)}x |`);
 
 // 3. The sink's loop: sequential vs pipelined, 20,000-row chunks (the sink's default), before and now.
-const CHUNK = 20_000;
 const loop = (name: 'Native before' | 'Native now', pipelined: boolean) => async () => {
   let inFlight: Promise<void> | undefined;
   for (let i = 0; i < N; i += CHUNK) {
-    const body = paths[name]!.encode(all.slice(i, i + CHUNK)); // while the previous chunk is in the engine, when pipelined
     if (!pipelined) await inFlight;
+    const body = paths[name]!.encode(all.slice(i, i + CHUNK)); // while the previous chunk is in the engine, when pipelined
     const token = `loop:${run}:${i}`;
     const next = async () => insert('Native', nativeStructure(EVENTS), body, token);
     if (pipelined) await inFlight;
@@ -170,7 +187,24 @@ for (let rep = 0; rep < REPEATS; rep++) {
 }
 const seq = median(loopRates['Native before, sequential']!);
 for (const [name, r] of Object.entries(loopRates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / seq).toFixed(2)}x |`);
-console.log(`\nload average at the end: ${load()}`);
-await ch.close();
-before.remove();
-rmSync(dir, { recursive: true, force: true });
+}
+
+function table4() {
+  const sizes = [64, 256, 512, 1_024, 4_096, CHUNK];
+  console.log(`\n4. The encoder alone, ${fmt(N)} records in ${fmt(CHUNK)}-record chunks, by records read per pass over the columns (Node only)\n`);
+  console.log('| encoder | rows/s | vs Native before |');
+  console.log('| --- | ---: | ---: |');
+  const all = recordsOf(0, N);
+  const encoders: Record<string, (rs: EventRecord[]) => Uint8Array> = { 'Native before (value array per event, one block)': paths['Native before']!.encode };
+  for (const b of sizes) encoders[b === CHUNK ? `now, all ${fmt(b)} records per pass` : `now, ${fmt(b)} records per pass`] = (rs) => encodeNative(EVENTS, rs, EVENT_NATIVE_COLUMNS, b);
+  const r: Record<string, number[]> = Object.fromEntries(Object.keys(encoders).map((k) => [k, []]));
+  for (let rep = 0; rep < REPEATS + 1; rep++) {
+    for (const [name, enc] of Object.entries(encoders)) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < N; i += CHUNK) enc(all.slice(i, i + CHUNK));
+      if (rep > 0) r[name]!.push(N / seconds(t0)); // the first round warms up
+    }
+  }
+  const base = median(r['Native before (value array per event, one block)']!);
+  for (const [name, rates] of Object.entries(r)) console.log(`| ${name} | ${summary(rates)} | ${(median(rates) / base).toFixed(2)}x |`);
+}

@@ -81,66 +81,82 @@ SCALARS["DateTime64(9, 'UTC')"] = SCALARS.Int64!;
 
 const identity = (v: unknown) => v;
 
-/** Writes the cumulative UInt64 end offset of each row's elements; `gather` adds a row's elements to the caller's lists. */
-function offsets<R>(w: NativeWriter, rows: readonly R[], get: (row: R) => unknown, gather: (v: unknown) => number): void {
-  w.ensure(8 * rows.length);
-  let end = 0;
-  for (let r = 0; r < rows.length; r++) {
-    end += gather(get(rows[r]!));
-    w.uint64(end);
-  }
+/**
+ * The bytes of one column of a block, appended to chunk by chunk of rows: a column's values must be
+ * contiguous in the block (an Array's offsets of all rows, then all its elements), so each part
+ * of a column has a stream of its own, joined when the block is complete.
+ */
+interface ColumnStreams {
+  /** Appends the values `get` reads from `rows`. */
+  append<R>(rows: readonly R[], get: (row: R) => unknown): void;
+  /** The streams in payload order. */
+  parts(): NativeWriter[];
+  reset(): void;
 }
 
-const writers = new Map<string, ColumnWriter>();
+const STREAM_BYTES = 64 * 1024;
 
-/** The writer of one (wire) type, built from its nested types and kept. */
-function writerFor(type: string): ColumnWriter {
-  const known = writers.get(type) ?? SCALARS[type];
-  if (known) return known;
-  let made: ColumnWriter;
+/** A scalar column: one stream. */
+function scalarStreams(write: ColumnWriter): ColumnStreams {
+  const out = new NativeWriter(STREAM_BYTES);
+  return { append: (rows, get) => write(out, rows, get), parts: () => [out], reset: () => void (out.pos = 0) };
+}
+
+/** Array(T) and Map(String, V) (= Array(Tuple(String, V))): cumulative UInt64 end offsets, then the element streams. */
+function nestedStreams(elements: ColumnStreams[], gather: (v: unknown, lists: unknown[][]) => number): ColumnStreams {
+  const offsets = new NativeWriter(STREAM_BYTES);
+  let end = 0;
+  return {
+    append(rows, get) {
+      const lists: unknown[][] = elements.map(() => []);
+      offsets.ensure(8 * rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        end += gather(get(rows[r]!), lists);
+        offsets.uint64(end);
+      }
+      for (let i = 0; i < elements.length; i++) elements[i]!.append(lists[i]!, identity);
+    },
+    parts: () => [offsets, ...elements.flatMap((e) => e.parts())],
+    reset() {
+      end = 0;
+      offsets.pos = 0;
+      for (const e of elements) e.reset();
+    },
+  };
+}
+
+/** The streams of one (wire) type, built from its nested types. */
+function streamsFor(type: string): ColumnStreams {
+  const scalar = SCALARS[type];
+  if (scalar) return scalarStreams(scalar);
   const array = /^Array\((.*)\)$/.exec(type);
-  const map = /^Map\(String, (.*)\)$/.exec(type);
   if (array) {
-    const inner = writerFor(array[1]!);
-    made = (w, rows, get) => {
-      const items: unknown[] = [];
-      offsets(w, rows, get, (v) => {
-        const l = (v ?? []) as readonly unknown[];
-        for (let i = 0; i < l.length; i++) items.push(l[i]);
-        return l.length;
-      });
-      inner(w, items, identity);
-    };
-  } else if (map) {
-    const inner = writerFor(map[1]!);
-    const keyWriter = writerFor('String');
-    made = (w, rows, get) => {
-      const keys: string[] = [];
-      const items: unknown[] = [];
-      offsets(w, rows, get, (v) => {
-        const m = (v ?? {}) as Record<string, unknown>;
-        let n = 0;
-        for (const k in m) {
-          keys.push(k);
-          items.push(m[k]);
-          n++;
-        }
-        return n;
-      });
-      keyWriter(w, keys, identity);
-      inner(w, items, identity);
-    };
-  } else {
-    throw new Error(`no Native writer for ClickHouse type ${type}`);
+    return nestedStreams([streamsFor(array[1]!)], (v, [items]) => {
+      const l = (v ?? []) as readonly unknown[];
+      for (let i = 0; i < l.length; i++) items!.push(l[i]);
+      return l.length;
+    });
   }
-  writers.set(type, made);
-  return made;
+  const map = /^Map\(String, (.*)\)$/.exec(type);
+  if (map) {
+    return nestedStreams([streamsFor('String'), streamsFor(map[1]!)], (v, [keys, values]) => {
+      const m = (v ?? {}) as Record<string, unknown>;
+      let n = 0;
+      for (const k in m) {
+        keys!.push(k);
+        values!.push(m[k]);
+        n++;
+      }
+      return n;
+    });
+  }
+  throw new Error(`no Native writer for ClickHouse type ${type}`);
 }
 
 /** Whether every column a writer sends has a Native writer (else use JSONCompactEachRow). */
 export function nativeSupported(spec: TableSpec): boolean {
   try {
-    for (const c of insertedColumns(spec)) writerFor(wireType(c.type));
+    for (const c of insertedColumns(spec)) streamsFor(wireType(c.type));
     return true;
   } catch {
     return false;
@@ -150,48 +166,54 @@ export function nativeSupported(spec: TableSpec): boolean {
 interface Layout {
   names: string[];
   types: string[];
-  writers: ColumnWriter[];
+  /** Each column's streams, reused by every payload of the table (encoding is synchronous, and the payload is a copy). */
+  columns: ColumnStreams[];
   /** Reads column i of a row given as an array in insertColumns order. */
   byIndex: NativeColumns<readonly unknown[]>;
-  /** Bytes per row of the last payload: the next buffer is sized from it, so it rarely grows (a copy each time). */
-  bytesPerRow: number;
 }
 const layouts = new WeakMap<TableSpec, Layout>();
 function layoutOf(spec: TableSpec): Layout {
   let l = layouts.get(spec);
   if (!l) {
     const types = insertedColumns(spec).map((c) => wireType(c.type));
-    l = { names: insertColumns(spec), types, writers: types.map(writerFor), byIndex: types.map((_, i) => (row: readonly unknown[]) => row[i]), bytesPerRow: 256 };
+    l = { names: insertColumns(spec), types, columns: types.map(streamsFor), byIndex: types.map((_, i) => (row: readonly unknown[]) => row[i]) };
     layouts.set(spec, l);
   }
   return l;
 }
 
 /**
- * Rows per Native block. A payload is several blocks of this many rows: each block is written
- * column by column, and its records stay in the CPU cache across its columns (one block of
- * 20,000 rows read every record ~76 times from memory and ran at half the rate; bench/sink-insert.ts).
+ * Rows read per pass over the columns. The columns are read chunk by chunk of this many rows so
+ * that a chunk's records stay in the CPU cache across its ~76 columns (all 20,000 records of a
+ * chunk column by column ran at half the rate; bench/sink-insert.ts table 4); the payload is still
+ * one Native block, as the engine inserts one block faster than many small ones (table 2).
  */
-export const NATIVE_BLOCK_ROWS = 512;
+export const NATIVE_CHUNK_ROWS = 512;
 
-/** A Native payload of `rows` (blocks of NATIVE_BLOCK_ROWS): arrays in insertColumns(spec) order, or any records with `columns` to read them. */
+/** One Native block of `rows`: arrays in insertColumns(spec) order, or any records with `columns` to read them. */
 export function encodeNative(spec: TableSpec, rows: readonly (readonly unknown[])[]): Buffer;
-export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns: NativeColumns<R>, blockRows?: number): Buffer;
-export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, blockRows = NATIVE_BLOCK_ROWS): Buffer {
+export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns: NativeColumns<R>, chunkRows?: number): Buffer;
+export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, chunkRows = NATIVE_CHUNK_ROWS): Buffer {
   const l = layoutOf(spec);
   const read = (columns ?? l.byIndex) as NativeColumns<R>;
   if (read.length !== l.names.length) throw new Error(`${spec.name}: ${read.length} column readers for ${l.names.length} columns`);
-  const w = new NativeWriter(Math.ceil(rows.length * l.bytesPerRow * 1.2) + 4096);
-  for (let first = 0; first < rows.length || first === 0; first += blockRows) {
-    const block = first === 0 && rows.length <= blockRows ? rows : rows.slice(first, first + blockRows);
-    w.varint(l.names.length);
-    w.varint(block.length);
-    for (let i = 0; i < l.names.length; i++) {
-      w.string(l.names[i]!);
-      w.string(l.types[i]!);
-      l.writers[i]!(w, block, read[i]!);
-    }
+  for (const c of l.columns) c.reset();
+  for (let first = 0; first < rows.length; first += chunkRows) {
+    const chunk = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
+    for (let i = 0; i < l.columns.length; i++) l.columns[i]!.append(chunk, read[i]!);
   }
-  if (rows.length) l.bytesPerRow = w.pos / rows.length;
+  let size = 32;
+  for (let i = 0; i < l.columns.length; i++) {
+    size += 2 * 5 + 3 * (l.names[i]!.length + l.types[i]!.length);
+    for (const part of l.columns[i]!.parts()) size += part.pos;
+  }
+  const w = new NativeWriter(size);
+  w.varint(l.names.length);
+  w.varint(rows.length);
+  for (let i = 0; i < l.columns.length; i++) {
+    w.string(l.names[i]!);
+    w.string(l.types[i]!);
+    for (const part of l.columns[i]!.parts()) w.bytes(part);
+  }
   return w.buf.subarray(0, w.pos);
 }
