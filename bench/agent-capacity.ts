@@ -9,6 +9,7 @@
  * launch with the first one (ratios of medians).
  * Run: sudo npx tsx bench/agent-capacity.ts [ROUNDS=1] [STEP_S=4]
  *   AGENTS='before=cli@<git rev> --max-semi-space-size=4;now=agent --max-semi-space-size=4' (see agent-harness.ts)
+ *   RATES=1000,10000,… (the ladder's paced rates, opens/s)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -18,7 +19,7 @@ import { fmt, machine } from './stats.js';
 
 const ROUNDS = Number(process.argv[2] ?? 1);
 const STEP_S = Number(process.argv[3] ?? 4);
-const RATES = [1_000, 10_000, 25_000, 40_000, 50_000, 60_000, 75_000, 100_000, 125_000, 150_000, 200_000];
+const RATES = (process.env.RATES ?? '1000,10000,25000,40000,50000,60000,75000,100000,125000,150000,200000').split(',').map(Number);
 const PROCS = 2;
 const LAUNCHES = parseLaunches(process.env.AGENTS ?? 'cli=cli --max-semi-space-size=4;agent=agent --max-semi-space-size=4');
 
