@@ -28,7 +28,7 @@ export interface KafkaSinkOptions {
  * bench/agent-kafka-sink.ts). A longer linger than the default gathers the loader's
  * reads into fewer requests at low rates (latency is already bounded by the loader's 100 ms poll).
  */
-export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 200, maxBatchMessages: 2_000, partitioner: cachedKeyPartitioner };
+export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000, partitioner: cachedKeyPartitioner };
 
 /**
  * Messages waiting for Kafka's acknowledgement in memory before new ones go to the disk spool:
