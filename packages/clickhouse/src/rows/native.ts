@@ -185,8 +185,8 @@ function layoutOf(spec: TableSpec): Layout {
 /**
  * Rows read per pass over the columns. The columns are read chunk by chunk of this many rows so
  * that a chunk's records stay in the CPU cache across its ~76 columns (all 20,000 records of a
- * chunk column by column ran at half the rate; bench/sink-insert.ts table 4); the payload is still
- * one Native block, as the engine inserts one block faster than many small ones (table 2).
+ * chunk per pass: 0.82x; 64 or 4,096: 0.94x; bench/sink-insert.ts table 4); the payload is still
+ * one Native block, as the engine inserts one block faster than many small ones (0.85-0.89x, table 2).
  */
 export const NATIVE_CHUNK_ROWS = 512;
 
