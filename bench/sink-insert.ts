@@ -11,7 +11,9 @@
  *     NATIVE_CHUNK_ROWS records at a time, into one block). Stages: Node (map + encode) and engine
  *     (file write + insert).
  *  2. The engine side of one Native payload of all rows: one block vs blocks of NATIVE_CHUNK_ROWS
- *     rows (the engine inserts one block faster), and writing the payload file alone.
+ *     rows (the engine inserts one block faster), vs LowCardinality columns sent as LowCardinality
+ *     (a payload the engine writes itself; the encoder sends them as String), and writing the
+ *     payload file alone.
  *  3. The sink's loop over one Kafka-sized batch in 20,000-row chunks, before and now: sequential
  *     (encode, insert, next) vs pipelined (the next chunk is encoded while the engine inserts this one).
  *  4. The encoder alone (Node, no insert) by records read per pass over the columns, on 20,000-record
@@ -20,7 +22,7 @@
  * packages/clickhouse and sink READMEs; the events write path alone: bench/sink-write-path.ts.)
  * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3] [tables=1234]
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS, EVENT_NATIVE_COLUMNS, createClickHouse, encodeNative, eventToRow, fileInserter, insertColumns, insertStructure, migrate, nativeStructure, type EventRecord } from '@tracehound/clickhouse';
@@ -135,8 +137,15 @@ async function tables23() {
   const oneBlock = encodeNative(EVENTS, all, EVENT_NATIVE_COLUMNS);
   // Blocks of NATIVE_CHUNK_ROWS rows: each a Native block of its own, one after the other in one payload.
   const blocks = Buffer.concat(Array.from({ length: Math.ceil(N / NATIVE_CHUNK_ROWS) }, (_, b) => encodeNative(EVENTS, all.slice(b * NATIVE_CHUNK_ROWS, (b + 1) * NATIVE_CHUNK_ROWS), EVENT_NATIVE_COLUMNS)));
+  // The same rows with LowCardinality columns as LowCardinality (dictionary and indexes), as the engine itself writes them.
+  await insert('Native', nativeStructure(EVENTS), oneBlock, `lc-source:${run}`);
+  const lcPath = join(dir, 'low-cardinality.native');
+  await sql(`INSERT INTO FUNCTION file('${lcPath}', 'Native') SELECT ${cols.join(', ')} FROM bench.events`);
+  const lowCardinality = readFileSync(lcPath);
+  await sql('TRUNCATE TABLE bench.events');
   const steps: Record<string, () => Promise<void> | void> = {
     'insert, one block (the encoder now)': () => insert('Native', nativeStructure(EVENTS), oneBlock, `one:${run}`),
+    [`insert, LowCardinality columns as LowCardinality (payload by the engine, ${fmt(lowCardinality.length / N)} bytes/row)`]: () => insert('Native', insertStructure(EVENTS), lowCardinality, `lc:${run}`),
     [`insert, blocks of ${NATIVE_CHUNK_ROWS} rows`]: () => insert('Native', nativeStructure(EVENTS), blocks, `blocks:${run}`),
     'writing the payload file alone (part of every insert above)': () => writeFileSync(join(dir, 'payload.bin'), oneBlock),
   };
@@ -153,6 +162,7 @@ async function tables23() {
   const one = median(stepRates['insert, one block (the encoder now)']!);
   for (const [name, r] of Object.entries(stepRates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / one).toFixed(2)}x |`);
 
+  if (!TABLES.includes('3')) return;
   // 3. The sink's loop: sequential vs pipelined, 20,000-row chunks (the sink's default), before and now.
   const loop = (name: 'Native before' | 'Native now', pipelined: boolean) => async () => {
     let inFlight: Promise<void> | undefined;
