@@ -5,9 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { topicName } from '@tracehound/kafka';
-import { RecordCodec, type Event } from '@tracehound/schemas';
 import { eventually, stackConfig, testKafka } from '@tracehound/testkit';
+import { rawEvents } from './fixtures/raw-events.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/tracehound-agent.mjs', import.meta.url));
 const why = process.getuid?.() !== 0 ? 'needs root to load BPF' : !existsSync('/sys/kernel/btf/vmlinux') ? 'no kernel BTF' : false;
@@ -28,13 +27,13 @@ t.test('the agent entry refuses an unknown flag or argument, naming it', async (
 });
 
 t.test('the agent entry runs the agent: events reach events.raw, SIGTERM stops it cleanly', { skip: why }, async (t) => {
-  const { kafka, prefix, registry } = await testKafka('agent-entry', ['eventsRaw', 'deadLetter']);
+  const tk = await testKafka('agent-entry', ['eventsRaw', 'deadLetter']);
   const port = await freePort();
   // As k8s/base/agent.yaml runs it.
   const child = spawn(process.execPath, ['--max-semi-space-size=4', ENTRY, 'agent'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
-      ...process.env, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_KAFKA_BROKERS: stackConfig().TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_AGENT_HTTP_PORT: String(port),
+      ...process.env, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_KAFKA_BROKERS: stackConfig().TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_AGENT_HTTP_PORT: String(port),
       TRACEHOUND_DATA_DIR: mkdtempSync(join(tmpdir(), 'th-agent-entry-')), TRACEHOUND_NODE_NAME: 'entry-node', TRACEHOUND_LOG_LEVEL: 'warn',
     },
   });
@@ -46,13 +45,7 @@ t.test('the agent entry runs the agent: events reach events.raw, SIGTERM stops i
   await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok || undefined, 120_000, 'the agent ready');
   execFileSync('/bin/echo', ['th-entry-marker']);
 
-  const codec = new RecordCodec(registry, 'tracehound.Event');
-  const seen: Array<{ key: string; ev: Event }> = [];
-  const c = kafka.consumer({ groupId: `${prefix}.check` });
-  await c.connect();
-  await c.subscribe({ topic: topicName(prefix, 'eventsRaw'), fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => void seen.push({ key: String(message.key), ev: await codec.decode(message.value!) }) });
-  t.teardown(() => c.disconnect());
+  const seen = await rawEvents(t, tk);
   const hit = await eventually(() => seen.find((s) => s.ev.kind === 'process_exec' && s.ev.process!.args[1] === 'th-entry-marker'), 30_000, 'the exec in Kafka');
   t.equal(hit.key, 'entry-node/host');
 

@@ -4,18 +4,17 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@tracehound/config';
-import { topicName } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
-import { RecordCodec, type Event } from '@tracehound/schemas';
 import { eventually, testKafka } from '@tracehound/testkit';
+import { rawEvents } from './fixtures/raw-events.js';
 import { AgentAppConfig, buildAgent } from '../src/index.js';
 
 const why = process.getuid?.() !== 0 ? 'needs root to load BPF' : !existsSync('/sys/kernel/btf/vmlinux') ? 'no kernel BTF' : false;
 
 t.test('the agent publishes Avro events to events.raw, keyed by node/container', { skip: why }, async (t) => {
-  const { kafka, prefix, registry } = await testKafka('agent-kafka', ['eventsRaw', 'deadLetter']);
+  const tk = await testKafka('agent-kafka', ['eventsRaw', 'deadLetter']);
   const cfg = loadConfig(AgentAppConfig, {
-    ...process.env, TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_AGENT_OUTPUT: 'kafka', TRACEHOUND_AGENT_HTTP_PORT: '0',
+    ...process.env, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_AGENT_OUTPUT: 'kafka', TRACEHOUND_AGENT_HTTP_PORT: '0',
     TRACEHOUND_DATA_DIR: mkdtempSync(join(tmpdir(), 'th-agent-kafka-')), TRACEHOUND_NODE_NAME: 'kafka-node', TRACEHOUND_AGENT_STATS_INTERVAL_MS: '1000',
   });
   const agent = await buildAgent(cfg, { log: silentLogger() });
@@ -23,13 +22,7 @@ t.test('the agent publishes Avro events to events.raw, keyed by node/container',
   await agent.ready();
   execFileSync('/bin/echo', ['th-kafka-marker']);
 
-  const codec = new RecordCodec(registry, 'tracehound.Event');
-  const seen: Array<{ key: string; ev: Event }> = [];
-  const c = kafka.consumer({ groupId: `${prefix}.check` });
-  await c.connect();
-  await c.subscribe({ topic: topicName(prefix, 'eventsRaw'), fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => void seen.push({ key: String(message.key), ev: await codec.decode(message.value!) }) });
-  t.teardown(() => c.disconnect());
+  const seen = await rawEvents(t, tk);
 
   const hit = await eventually(() => seen.find((s) => s.ev.kind === 'process_exec' && s.ev.process!.args[1] === 'th-kafka-marker'), 20_000, 'the exec in Kafka');
   t.equal(hit.key, 'kafka-node/host');
