@@ -39,7 +39,8 @@ function openStorm(n: number, rate: number): Promise<number> {
 interface Step { rate: number; offered: number; published: number; drops: number; n: number; agentCpu: number; loaderCpu: number; usPerEvent: number; peakRssMb: number; loaderUssMb: number; load: number }
 
 async function ladder(launch: AgentLaunch): Promise<Step[]> {
-  const { child, port, loader } = await startAgent(launch);
+  const agent = await startAgent(launch);
+  const { child, port, loader } = agent;
   const steps: Step[] = [];
   try {
     let withDrops = 0;
@@ -69,7 +70,7 @@ async function ladder(launch: AgentLaunch): Promise<Step[]> {
       if (drops > 0 && ++withDrops >= 2) break;
     }
   } finally {
-    await stopAgent(child);
+    await stopAgent(agent);
   }
   return steps;
 }

@@ -4,7 +4,7 @@
  * memory of it and of its loader, and waiting until publishing has caught up.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,7 @@ export function parseLaunches(spec: string): AgentLaunch[] {
  */
 export function treeAt(rev: string): string {
   const dir = mkdtempSync(join(tmpdir(), `th-tree-${rev.replace(/\W/g, '_')}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   execFileSync('bash', ['-c', `git -C "${ROOT}" archive "${rev}" | tar -x -C "${dir}"`]);
   const nm = join(ROOT, 'node_modules');
   mkdirSync(join(dir, 'node_modules'));
@@ -106,16 +107,19 @@ export interface RunningAgent {
   child: ChildProcess;
   port: number;
   loader: number;
+  /** Its data directory (spool), removed when it stops. */
+  dataDir: string;
 }
 
 export async function startAgent(launch: AgentLaunch, port = 19464): Promise<RunningAgent> {
   const cfg = stackConfig();
   const script = launch.entry === 'cli' ? [join(launch.root, 'bin/tracehound.js'), 'agent'] : [join(launch.root, 'services/agent/bin/tracehound-agent.mjs')];
+  const dataDir = mkdtempSync(join(tmpdir(), 'th-bench-'));
   const child = spawn(process.execPath, [...launch.nodeOptions, ...script], {
     cwd: launch.root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, NODE_OPTIONS: '', TRACEHOUND_TOPIC_PREFIX: uniquePrefix('bench'), TRACEHOUND_AGENT_HTTP_PORT: String(port), TRACEHOUND_DATA_DIR: mkdtempSync(join(tmpdir(), 'th-bench-')),
+      ...process.env, NODE_OPTIONS: '', TRACEHOUND_TOPIC_PREFIX: uniquePrefix('bench'), TRACEHOUND_AGENT_HTTP_PORT: String(port), TRACEHOUND_DATA_DIR: dataDir,
       TRACEHOUND_KAFKA_BROKERS: cfg.TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_LOG_LEVEL: 'warn', TRACEHOUND_AGENT_LOADER: join(ROOT, 'bpf/.output/tracehound-loader'),
     },
   });
@@ -123,19 +127,21 @@ export async function startAgent(launch: AgentLaunch, port = 19464): Promise<Run
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) {
         await new Promise((r) => setTimeout(r, 2_000)); // let start-up work settle
-        return { child, port, loader: loaderPid(child.pid!) ?? 0 };
+        return { child, port, loader: loaderPid(child.pid!) ?? 0, dataDir };
       }
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGTERM');
+  await stopAgent({ child, dataDir });
   throw new Error(`agent ${launch.label} did not become ready`);
 }
 
-export async function stopAgent(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+export async function stopAgent({ child, dataDir }: Pick<RunningAgent, 'child' | 'dataDir'>): Promise<void> {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** Publishing has caught up when the produced count stops moving (kernel drops never arrive). */

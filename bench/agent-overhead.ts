@@ -46,7 +46,8 @@ const runs: Record<'none' | 'agent' | 'auditd', Cell> = { none: { exec: [], open
 const execCost: Array<{ agentUs: number; loaderUs: number; bpfUs: number }> = [];
 
 async function withAgent(): Promise<void> {
-  const { child, port, loader } = await startAgent(LAUNCH);
+  const agent = await startAgent(LAUNCH);
+  const { child, port, loader } = agent;
   const bpfWas = readFileSync(BPF_STATS, 'utf8').trim();
   writeFileSync(BPF_STATS, '1');
   // What the agent spends with no storm (other processes' events, timers) is subtracted.
@@ -68,7 +69,7 @@ async function withAgent(): Promise<void> {
   execCost.push({ agentUs: net(a1.cpu - a0.cpu, a0.cpu - i0.a) * 1e6, loaderUs: net(l1.cpu - l0.cpu, l0.cpu - i0.l) * 1e6, bpfUs: net((b1.ns - b0.ns) / 1e9, (b0.ns - i0.b) / 1e9) * 1e6 });
   runs.agent.open.push(openStorm(N_OPEN));
   await settle(port);
-  await stopAgent(child);
+  await stopAgent(agent);
 }
 
 function withAuditd(): void {
