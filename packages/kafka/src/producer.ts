@@ -1,4 +1,4 @@
-import type { ICustomPartitioner, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import type { IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { TracehoundError, errorMessage } from '@tracehound/errors';
 import { counter, histogram } from '@tracehound/metrics';
 import { COMPRESSION, type CompressionName } from './compression.js';
@@ -18,8 +18,6 @@ export interface BatchingProducerOptions {
   maxBatchMessages: number;
   maxBatchBytes: number;
   compression: CompressionName;
-  /** Picks each message's partition; murmur2 of the key as kafkajs's default (murmur2Partitioner) unless given. */
-  partitioner?: ICustomPartitioner;
 }
 
 /**
@@ -63,7 +61,7 @@ export class BatchingProducer {
     // client's bounded count (see createKafka: kafkajs's warning about that bound is not logged).
     // The partitioner is named (murmur2 as kafkajs's default and Java clients, computed without
     // kafkajs's 64-bit Long objects) so that kafkajs does not warn that its default changed in v2.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: this.o.partitioner ?? murmur2Partitioner });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: murmur2Partitioner });
   }
 
   async connect(): Promise<void> {

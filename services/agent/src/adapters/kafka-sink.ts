@@ -6,7 +6,6 @@ import { RecordCodec, registerWithRetry, type Event, type createRegistry } from 
 import { EventEncoder } from '../event-encoder.js';
 import { Publisher } from '../publisher.js';
 import { DiskSpool, type SpoolRecord } from '../spool.js';
-import { cachedKeyPartitioner } from './key-partitioner.js';
 import type { EventSink } from './sink.js';
 
 export interface KafkaSinkOptions {
@@ -28,7 +27,7 @@ export interface KafkaSinkOptions {
  * bench/agent-kafka-sink.ts). A longer linger than the default gathers the loader's
  * reads into fewer requests at low rates (latency is already bounded by the loader's 100 ms poll).
  */
-export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000, partitioner: cachedKeyPartitioner };
+export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000 };
 
 /**
  * Messages waiting for Kafka's acknowledgement in memory before new ones go to the disk spool:
