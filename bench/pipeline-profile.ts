@@ -18,33 +18,29 @@ const MODULES: Array<[RegExp, string]> = [
   [/packages\/clickhouse\/|@clickhouse|chdb/, 'ClickHouse client'], [/json-rules-engine|re2|picomatch/, 'detector'],
 ];
 
-/** A thread's busy samples by module, in % (V8 sampling profiler). */
-export function byModule(profile: Profile): Array<[string, number]> {
+/** A thread's busy samples (idle left out) grouped by `keyOf`, in % of them, largest first. */
+function busyShares(profile: Profile, keyOf: (frame: Profile['nodes'][number]['callFrame']) => string): Array<[string, number]> {
   const hits = new Map<string, number>();
   let total = 0;
   for (const n of profile.nodes) {
     const h = n.hitCount ?? 0;
     if (!h || n.callFrame.functionName === '(idle)') continue;
     total += h;
-    const name = MODULES.find(([re]) => re.test(n.callFrame.url))?.[1] ?? (n.callFrame.functionName === '(garbage collector)' ? 'GC' : n.callFrame.url ? 'other JS (node internals, libraries)' : 'native / program');
-    hits.set(name, (hits.get(name) ?? 0) + h);
+    const k = keyOf(n.callFrame);
+    hits.set(k, (hits.get(k) ?? 0) + h);
   }
   return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
+/** A thread's busy samples by module, in % (V8 sampling profiler). */
+export function byModule(profile: Profile): Array<[string, number]> {
+  return busyShares(profile, ({ url, functionName }) =>
+    MODULES.find(([re]) => re.test(url))?.[1] ?? (functionName === '(garbage collector)' ? 'GC' : url ? 'other JS (node internals, libraries)' : 'native / program'));
+}
+
 /** The functions with the most self time, in % of busy samples. */
 function topFunctions(profile: Profile, n: number): Array<[string, number]> {
-  const hits = new Map<string, number>();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const h = node.hitCount ?? 0;
-    if (!h || node.callFrame.functionName === '(idle)') continue;
-    total += h;
-    const { url, functionName, lineNumber } = node.callFrame;
-    const k = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')}:${lineNumber + 1}`;
-    hits.set(k, (hits.get(k) ?? 0) + h);
-  }
-  return [...hits].map(([k, v]) => [k, (100 * v) / total] as [string, number]).sort((a, b) => b[1] - a[1]).slice(0, n);
+  return busyShares(profile, ({ url, functionName, lineNumber }) => `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')}:${lineNumber + 1}`).slice(0, n);
 }
 
 /** Starts `start` under the V8 sampling profiler of this thread when PROFILE_DIR_VAR is set; the summary is written at close. */

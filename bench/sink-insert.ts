@@ -149,18 +149,7 @@ async function tables23() {
     [`insert, blocks of ${NATIVE_CHUNK_ROWS} rows`]: () => insert('Native', nativeStructure(EVENTS), blocks, `blocks:${run}`),
     'writing the payload file alone (part of every insert above)': () => writeFileSync(join(dir, 'payload.bin'), oneBlock),
   };
-  const stepRates: Record<string, number[]> = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
-  for (let rep = 0; rep < REPEATS; rep++) {
-    for (const [name, step] of Object.entries(steps)) {
-      run++;
-      const t0 = process.hrtime.bigint();
-      await step();
-      stepRates[name]!.push(N / seconds(t0));
-      await sql('TRUNCATE TABLE bench.events');
-    }
-  }
-  const one = median(stepRates['insert, one block (the encoder now)']!);
-  for (const [name, r] of Object.entries(stepRates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / one).toFixed(2)}x |`);
+  await timeCases(steps, 'insert, one block (the encoder now)');
 
   if (!TABLES.includes('3')) return;
   // 3. The sink's loop: sequential vs pipelined, 20,000-row chunks (the sink's default), before and now.
@@ -185,18 +174,26 @@ async function tables23() {
   console.log(`\n3. One batch of ${fmt(N)} events through the sink's loop (${fmt(CHUNK)}-row chunks, file(), optimize_on_insert = 0)\n`);
   console.log('| loop | rows/s | vs Native before, sequential |');
   console.log('| --- | ---: | ---: |');
-  const loopRates: Record<string, number[]> = Object.fromEntries(Object.keys(loops).map((k) => [k, []]));
+  await timeCases(loops, 'Native before, sequential');
+}
+
+/**
+ * Times each case over N rows, REPEATS times interleaved (all once, then all again), emptying the
+ * table after each, and prints one table row per case: rows/s and the ratio to `baseline`.
+ */
+async function timeCases(cases: Record<string, () => Promise<void> | void>, baseline: string): Promise<void> {
+  const rates: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let rep = 0; rep < REPEATS; rep++) {
-    for (const [name, l] of Object.entries(loops)) {
+    for (const [name, c] of Object.entries(cases)) {
       run++;
       const t0 = process.hrtime.bigint();
-      await l();
-      loopRates[name]!.push(N / seconds(t0));
+      await c();
+      rates[name]!.push(N / seconds(t0));
       await sql('TRUNCATE TABLE bench.events');
     }
   }
-  const seq = median(loopRates['Native before, sequential']!);
-  for (const [name, r] of Object.entries(loopRates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / seq).toFixed(2)}x |`);
+  const base = median(rates[baseline]!);
+  for (const [name, r] of Object.entries(rates)) console.log(`| ${name} | ${summary(r)} | ${(median(r) / base).toFixed(2)}x |`);
 }
 
 function table4() {
