@@ -5,7 +5,7 @@ export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS
 export { migrate, migrationSql, SCHEMA_MIGRATIONS, type MigrateResult } from './migrate.js';
 export { insertRows, selectRows, runCommand, FILE_INSERT_MIN_ROWS, type ClickHouseLike, type InsertFormat, type InsertOptions, type QueryLimits } from './io.js';
 export { DATA_ERROR_CODES, LIMIT_ERROR_CODES, clickhouseCode, toClickHouseError } from './errors.js';
-export { eventToRow, eventValues, rowToEvent, EVENT_BLOCKS, EVENT_NATIVE_COLUMNS, EVENT_SELECT, type EventRecord, type EventRow, type SourceOffset } from './rows/event-row.js';
+export { eventToRow, rowToEvent, EVENT_BLOCKS, EVENT_NATIVE_COLUMNS, EVENT_SELECT, type EventRecord, type EventRow, type SourceOffset } from './rows/event-row.js';
 export { alertToRow } from './rows/alert-row.js';
 export { encodeNative, nativeStructure, nativeSupported, type NativeColumns } from './rows/native.js';
 export { deliveryToRow } from './rows/delivery-row.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
-import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, eventValues, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, type TableSpec } from '../src/index.js';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, type TableSpec } from '../src/index.js';
 import { NATIVE_CHUNK_ROWS } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
@@ -45,6 +45,8 @@ const src = (i: number) => ({ topic: 'tracehound.events.enriched', partition: i 
 const events = variedEvents(600);
 
 const records = events.map((value, i) => ({ value, ...src(i) }));
+/** An event's `events` column values in insertColumns(EVENTS) order (rows as value arrays). */
+const eventValues = (value: Event, s: ReturnType<typeof src>) => EVENT_NATIVE_COLUMNS.map((get) => get({ value, ...s }));
 
 t.test('Native rows store exactly what JSONCompactEachRow rows store, over varied events', async (t) => {
   t.ok(events.length > NATIVE_CHUNK_ROWS, 'the records are read in more than one chunk');

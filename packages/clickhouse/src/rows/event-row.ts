@@ -39,7 +39,7 @@ function detailsOf(e: Event): string {
 
 /**
  * The value of every `events` column an Event fills, in EVENTS column order: the one mapping
- * behind both eventToRow (JSON) and eventValues (Native). DateTime64 columns are bigint ns here.
+ * behind both eventToRow (JSON) and EVENT_NATIVE_COLUMNS (Native). DateTime64 columns are bigint ns here.
  */
 const EVENT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
   ['ts', (e) => e.ts],
@@ -123,7 +123,7 @@ const BY_NAME = new Map(EVENT_COLUMNS);
 /** In the order the migration sends its columns; a column without a getter fails at load. */
 const GETTERS = insertColumns(EVENTS).map((name) => {
   const get = BY_NAME.get(name);
-  if (!get) throw new Error(`events column ${name} has no value in eventValues`);
+  if (!get) throw new Error(`events column ${name} has no value in EVENT_COLUMNS`);
   return get;
 });
 const NS_COLUMNS = new Set(['ts', 'process_start']);
@@ -136,13 +136,6 @@ export function eventToRow(e: Event, src: SourceOffset): Record<string, unknown>
     row[name] = NS_COLUMNS.has(name) ? nsToClickHouse(v as bigint) : v;
   }
   return row;
-}
-
-/** An Event as the `events` column values in insertColumns(EVENTS) order, for a Native insert (encodeNative). */
-export function eventValues(e: Event, src: SourceOffset): unknown[] {
-  const values = new Array<unknown>(GETTERS.length);
-  for (let i = 0; i < GETTERS.length; i++) values[i] = GETTERS[i]!(e, src);
-  return values;
 }
 
 /** A row as ClickHouse returns it (JSONEachRow): 64-bit integers and DateTime64 come as strings. */
