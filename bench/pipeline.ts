@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
 import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
+import { registry } from '@tracehound/metrics';
 import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { AlertWatcher } from '@tracehound/simulate';
 import { readPid } from '@tracehound/stack';
@@ -210,6 +211,13 @@ function child(prefix: string, run: string, rate: number, seconds: number, topic
 const stack = stackConfig();
 const stackPid = (name: string) => readPid(join(process.cwd(), stack.TRACEHOUND_DATA_DIR, 'run', `${name}.pid`));
 
+/** The sink's inserts into the events table so far in this process, and the rows they stored (its metrics). */
+async function sinkInserts(): Promise<{ count: number; rows: number }> {
+  const metrics = await registry.getMetricsAsJSON();
+  const value = (name: string) => metrics.find((m) => m.name === name)?.values.find((v) => v.labels.table === 'events' && (v as { metricName?: string }).metricName !== `${name}_bucket` && (v as { metricName?: string }).metricName !== `${name}_sum`)?.value ?? 0;
+  return { count: value('tracehound_sink_insert_seconds'), rows: value('tracehound_sink_rows_total') };
+}
+
 async function baseline(seconds: number): Promise<number> {
   const prefix = uniquePrefix('bench-pipe-base');
   const kafka = createKafka({ brokers: stack.TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-pipeline', logger: silentLogger() });
@@ -253,6 +261,7 @@ async function pipeline(rate: number, seconds: number) {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
+  const insertsBefore = await sinkInserts();
   const producer = child(prefix, run, rate, seconds, 'eventsRaw');
   const sample = sampler({ 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 }, workers);
   const t0 = Date.now();
@@ -278,6 +287,8 @@ async function pipeline(rate: number, seconds: number) {
   clearInterval(progress);
   // CPU and RSS cover producing and draining: the work of storing every event.
   const usage = sample.stop();
+  const insertsAfter = await sinkInserts();
+  const inserts = { count: insertsAfter.count - insertsBefore.count, rows: insertsAfter.rows - insertsBefore.rows };
   await new Promise((r) => setTimeout(r, 2_000));
   polling = false;
   await poller;
@@ -291,7 +302,7 @@ async function pipeline(rate: number, seconds: number) {
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
   const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB})`;
-  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, modules: byModule(profile as never), workerProfiles };
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, queryLat, usage, inserts, modules: byModule(profile as never), workerProfiles };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -305,6 +316,7 @@ for (const rate of rates) {
   console.log(`produced ${fmt(r.sent)} events at ${fmt(r.produced)} events/s; all stored after ${fmt(r.drainS, 1)} s more: ${fmt(r.storedRate)} events/s end to end`);
   console.log(`when the producer stopped: ${r.lagAtEnd}`);
   console.log(`stored ${fmt(r.unique)} of ${fmt(r.sent)}${r.unique < r.sent ? ' (the rest still in the pipeline when storage stopped progressing for 60 s)' : ''}; ${fmt(r.stored - r.unique)} stored twice`);
+  console.log(`sink: ${fmt(r.inserts.count)} inserts into events, ${fmt(r.inserts.rows / r.inserts.count)} rows per insert on average`);
   console.log(`event→alert   (${r.alertLat.length}/${r.markers} markers): p50 ${fmt(percentile(r.alertLat, 50))} ms, p99 ${fmt(percentile(r.alertLat, 99))} ms`);
   console.log(`event→queryable (${r.queryLat.length}/${r.markers}; polled every 250 ms): p50 ${fmt(percentile(r.queryLat, 50))} ms, p99 ${fmt(percentile(r.queryLat, 99))} ms`);
   console.log(`CPU from the first event until all were stored (% of one core; platform CPU per event: ${fmt(r.usage.cpu.filter(([k]) => k.startsWith('platform')).reduce((a, [, v]) => a + v, 0) * 1e4 * (r.drainS + r.sent / r.produced) / r.unique, 0)} µs):`);

@@ -4,7 +4,8 @@
  * group and database, reading the same records. Variants: the payload format (JSONCompactEachRow,
  * or Native written straight from the records), whether inserts fold equal keys (optimize_on_insert, the
  * engine's default, or 0 as the sink now sets), and how many partitions' batches are stored at
- * once (1, or 2 so one is decoded and encoded while another is in the engine). Baseline: the sink
+ * once (1; 2 so one is decoded and encoded while another is in the engine; or every batch of a
+ * fetch, whose rows the writer gathers into one insert per table — with 2, the two are gathered too). Baseline: the sink
  * before Native, JSONCompactEachRow through file(), folding, 1 partition at a time — the same
  * baseline as in earlier runs, so ratios of runs of different code compare.
  * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { createClickHouse, selectRows } from '@tracehound/clickhouse';
 import { silentLogger } from '@tracehound/logging';
 import { sampleEnrichedEvent } from '@tracehound/schemas';
-import { SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
+import { SINK_PARTITIONS_AT_ONCE, SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
 import { recordProducer, testKafka } from '@tracehound/testkit';
 import { fmt, machine } from './stats.js';
 
@@ -42,8 +43,9 @@ const ch = createClickHouse({ dataDir: dir, database: 'bench' });
 // Variants measured before and settled (README): JSON without folding (0.77-1.07x of the baseline), 64 MiB fetches (0.81-1.11x of the default).
 const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, number>, number, number?]> = [
   ['JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', 'JSONCompactEachRow', {}, 1],
-  ['Native, optimize_on_insert = 0, 1 partition at a time', 'Native', { optimize_on_insert: 0 }, 1],
-  ['Native, optimize_on_insert = 0, 2 partitions at a time (the sink now)', 'Native', { optimize_on_insert: 0 }, 2],
+  ['Native, optimize_on_insert = 0, 1 partition at a time (an insert per partition batch)', 'Native', { optimize_on_insert: 0 }, 1],
+  ['Native, optimize_on_insert = 0, 2 partitions at a time (their rows in one insert)', 'Native', { optimize_on_insert: 0 }, 2],
+  ['Native, optimize_on_insert = 0, every partition of a fetch at once, one insert (the sink now)', 'Native', { optimize_on_insert: 0 }, SINK_PARTITIONS_AT_ONCE],
 ];
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));

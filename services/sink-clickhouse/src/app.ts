@@ -8,6 +8,12 @@ import { clickhouseStore } from './adapters/store.js';
 import { SINK_TABLES, type SinkTable } from './tables.js';
 import { SinkWriter } from './writer.js';
 
+/**
+ * Batches handled at once: more than the partitions one sink is assigned in practice (the sink's
+ * three topics at TRACEHOUND_TOPIC_PARTITIONS each), so a fetch is never split into rounds.
+ */
+export const SINK_PARTITIONS_AT_ONCE = 64;
+
 export interface SinkOptions {
   kafka: Kafka;
   /** Shared with the API in the all-in-one process (chDB: one process per data dir). */
@@ -30,9 +36,8 @@ export interface SinkOptions {
   /** Embedded chDB: inserts through a payload file (default) or chDB's raw insert (bench/sink-insert.ts compares them). */
   insertVia?: InsertOptions['via'];
   /**
-   * Partitions whose batches are stored at once, so one is decoded and encoded while another is in
-   * the engine. Default 2: with Native inserts 1.01-1.21x of one at a time in five runs
-   * (bench/sink-kafka.ts; with JSON inserts it measured 0.74-0.83x).
+   * Partitions whose batches are handled at once (default SINK_PARTITIONS_AT_ONCE): every batch
+   * of a fetch, so that their rows go into one insert per table (SinkWriter gathers them).
    */
   partitionsConcurrently?: number;
   /** Run the storage migrations at start (idempotent; on by default). */
@@ -79,7 +84,7 @@ export function buildSink(o: SinkOptions): Sink {
     deadLetter: { producer, topic: topicName(o.topicPrefix, 'deadLetter') },
     logger: o.logger,
     maxBytesPerPartition: batchBytes,
-    partitionsConsumedConcurrently: o.partitionsConcurrently ?? 2,
+    partitionsConsumedConcurrently: o.partitionsConcurrently ?? SINK_PARTITIONS_AT_ONCE,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
   });
   let running = false;

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, isTracehoundError } from '@tracehound/errors';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { backoffDelay } from '@tracehound/retry';
 import type { SinkStore } from './adapters/store.js';
-import { clickhouseUp, insertFailures, insertSeconds, rowsRejected, rowsSkipped, rowsStored } from './metrics.js';
+import { clickhouseUp, insertBatches, insertFailures, insertRows, insertSeconds, rowsRejected, rowsSkipped, rowsStored } from './metrics.js';
 import type { SinkTable } from './tables.js';
 
 export interface WriterOptions {
@@ -16,20 +17,45 @@ export interface WriterOptions {
   logger: Logger;
   /** Backoff while ClickHouse is unavailable. */
   retry?: { initialDelayMs: number; maxDelayMs: number };
+  /**
+   * How long a table's first batch waits for the other partitions' batches of the same fetch
+   * before their rows are inserted together (default GATHER_MS).
+   */
+  gatherMs?: number;
 }
+
+/**
+ * Milliseconds a batch waits for the rest of its fetch. kafkajs hands every batch of a fetch to
+ * the handlers at once, and they reach the writer within the same few event-loop turns; an
+ * insert costs the engine ~25-30 ms of CPU whatever its size (bench/sink-insert.ts table 5), so
+ * one insert per table and fetch instead of one per partition is what keeps it cheap per row.
+ */
+export const GATHER_MS = 5;
 
 interface Pending {
   record: ConsumedRecord<unknown>;
   /** What the store inserts: the record itself (Native, read through SinkTable.nativeColumns) or a row object. */
   row: unknown;
+  /** The batch it came in: where its dead letter goes. */
+  ctx: BatchContext;
+}
+
+/** The batches of one table gathered for the same inserts, and the outcome every one of them awaits. */
+interface Round {
+  pending: Pending[];
+  contexts: Set<BatchContext>;
+  stored: Promise<void>;
 }
 
 /**
- * Stores one Kafka batch (one topic-partition, in offset order) and resolves only when every
- * record is either in ClickHouse or handed to the dead-letter topic:
+ * Stores Kafka batches (each one topic-partition, in offset order) and resolves each only when
+ * every record is either in ClickHouse or handed to the dead-letter topic:
  *  - records at or below the partition's stored offset are skipped (a re-delivery after a crash);
- *  - each chunk is inserted with the token `<topic>:<partition>:<first>-<last>`, so repeating a
- *    chunk after an unclear failure never stores it twice;
+ *  - the batches of one table that arrive together (one fetch, every partition) are inserted
+ *    together, in chunks of at most batchRows rows, each partition's rows contiguous and in
+ *    offset order, so a stored chunk always ends a partition's stored prefix;
+ *  - each chunk is inserted with the token `<topic>:<partition>:<first>-<last>` of each of its
+ *    partitions, so repeating a chunk after an unclear failure never stores it twice;
  *  - ClickHouse unavailable: the insert is retried with backoff for as long as it takes, with
  *    heartbeats, so consumption pauses and nothing is committed or lost;
  *  - ClickHouse rejects the data: the chunk is halved until the refused rows are found; those go
@@ -61,7 +87,7 @@ export class SinkWriter {
     const key = `${topic}:${partition}`;
     let done = this.storedUpTo.get(key);
     if (done === undefined) {
-      done = await this.untilStored(() => this.o.store.storedUpTo(table.spec, topic, partition), ctx, table.spec.name);
+      done = await this.untilStored(() => this.o.store.storedUpTo(table.spec, topic, partition), [ctx], table.spec.name);
       this.storedUpTo.set(key, done);
     }
     const pending: Pending[] = [];
@@ -74,21 +100,42 @@ export class SinkWriter {
       }
       // Native: the encoder reads the columns from the record itself (a value it cannot write fails the chunk as bad data, which isolates it).
       if (native) {
-        pending.push({ record, row: record });
+        pending.push({ record, row: record, ctx });
         continue;
       }
       try {
-        pending.push({ record, row: table.toRow(record.value, { topic, partition, offset: record.offset }) });
+        pending.push({ record, row: table.toRow(record.value, { topic, partition, offset: record.offset }), ctx });
       } catch (err) {
         ctx.deadLetter(record, 'TH_ERR_ENCODE', `cannot map to a ${table.spec.name} row: ${errorMessage(err)}`);
         rowsRejected.inc({ table: table.spec.name });
       }
     }
     if (skipped) rowsSkipped.inc({ table: table.spec.name }, skipped);
-    for (let i = 0; i < pending.length; i += this.o.batchRows) {
-      await this.store(table, pending.slice(i, i + this.o.batchRows), ctx);
+    if (!pending.length) return;
+    await this.gather(table, pending, ctx);
+    this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
+  }
+
+  private readonly rounds = new Map<SinkTable, Round>();
+
+  /** Joins the table's open round (opening one if none), and resolves when the round is stored. */
+  private gather(table: SinkTable, pending: Pending[], ctx: BatchContext): Promise<void> {
+    let round = this.rounds.get(table);
+    if (!round) {
+      const r: Round = { pending: [], contexts: new Set(), stored: Promise.resolve() };
+      r.stored = sleep(this.o.gatherMs ?? GATHER_MS).then(async () => {
+        this.rounds.delete(table);
+        insertBatches.observe({ table: table.spec.name }, r.contexts.size);
+        for (let i = 0; i < r.pending.length; i += this.o.batchRows) {
+          await this.store(table, r.pending.slice(i, i + this.o.batchRows), [...r.contexts]);
+        }
+      });
+      this.rounds.set(table, r);
+      round = r;
     }
-    if (pending.length) this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
+    for (const p of pending) round.pending.push(p);
+    round.contexts.add(ctx);
+    return round.stored;
   }
 
   /** Whether this table's rows go as Native: the store takes them and the table says how to read its columns. */
@@ -96,37 +143,36 @@ export class SinkWriter {
     return this.o.store.native && table.nativeColumns !== undefined;
   }
 
-  private async store(table: SinkTable, chunk: Pending[], ctx: BatchContext): Promise<void> {
+  private async store(table: SinkTable, chunk: Pending[], contexts: BatchContext[]): Promise<void> {
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
-    await ctx.flushDeadLetters();
-    const first = chunk[0]!.record;
-    const last = chunk[chunk.length - 1]!.record;
-    const token = `${first.topic}:${first.partition}:${first.offset}-${last.offset}`;
+    for (const ctx of contexts) await ctx.flushDeadLetters();
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined);
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), chunkToken(chunk), this.native(table) ? table.nativeColumns : undefined);
         end();
-      }, ctx, table.spec.name);
+      }, contexts, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);
+      insertRows.observe({ table: table.spec.name }, chunk.length);
       this.lastInsertAt = Date.now();
     } catch (err) {
       if (!isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA')) throw err;
       if (chunk.length === 1) {
-        this.o.logger.warn({ topic: first.topic, partition: first.partition, offset: first.offset, err: errorMessage(err) }, 'ClickHouse refused a row; dead-lettered');
-        ctx.deadLetter(first, err.code, errorMessage(err));
+        const { record, ctx } = chunk[0]!;
+        this.o.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: errorMessage(err) }, 'ClickHouse refused a row; dead-lettered');
+        ctx.deadLetter(record, err.code, errorMessage(err));
         rowsRejected.inc({ table: table.spec.name });
         return;
       }
       const mid = Math.ceil(chunk.length / 2);
-      await this.store(table, chunk.slice(0, mid), ctx);
-      await this.store(table, chunk.slice(mid), ctx);
+      await this.store(table, chunk.slice(0, mid), contexts);
+      await this.store(table, chunk.slice(mid), contexts);
     }
   }
 
   /** Runs `op` until it succeeds or fails for a reason other than ClickHouse being unavailable. */
-  private async untilStored<T>(op: () => Promise<T>, ctx: BatchContext, table: string): Promise<T> {
+  private async untilStored<T>(op: () => Promise<T>, contexts: readonly BatchContext[], table: string): Promise<T> {
     const r = this.o.retry ?? { initialDelayMs: 200, maxDelayMs: 5_000 };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -138,14 +184,31 @@ export class SinkWriter {
       } catch (err) {
         const retriable = !isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA') && !(isTracehoundError(err) && !err.retriable);
         insertFailures.inc({ table, retriable: String(retriable) });
-        if (!retriable || !ctx.isRunning()) throw err;
+        if (!retriable || !contexts.every((c) => c.isRunning())) throw err;
         const delay = backoffDelay(attempt, { ...r, factor: 2, jitter: 0.3 });
         if (this.up) this.o.logger.warn({ table, err: errorMessage(err) }, `ClickHouse unavailable; consumption paused, retrying every ≤${r.maxDelayMs} ms`);
         this.up = false;
         clickhouseUp.set(0);
         await sleep(delay);
-        await ctx.heartbeat();
+        for (const c of contexts) await c.heartbeat();
       }
     }
   }
+}
+
+/**
+ * The deduplication token of a chunk: `<topic>:<partition>:<first>-<last>` of its partition's
+ * rows; for rows of several partitions (each partition's contiguous, in offset order) the SHA-256
+ * of those ranges joined by `,` (a token is at most 256 characters).
+ */
+function chunkToken(chunk: readonly Pending[]): string {
+  const runs: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= chunk.length; i++) {
+    const a = chunk[start]!.record;
+    if (i < chunk.length && chunk[i]!.record.partition === a.partition && chunk[i]!.record.topic === a.topic) continue;
+    runs.push(`${a.topic}:${a.partition}:${a.offset}-${chunk[i - 1]!.record.offset}`);
+    start = i;
+  }
+  return runs.length === 1 ? runs[0]! : `ranges:${createHash('sha256').update(runs.join(',')).digest('hex')}`;
 }

@@ -169,3 +169,64 @@ t.test('ClickHouse closed mid-stream: the writer waits, reports unavailable, and
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 600);
   t.equal(EVENTS.name, 'events');
 });
+
+/** A store that records each insert's rows and token on the way to the real one. */
+function countingStore(inner: SinkStore) {
+  const inserts: Array<{ rows: number; offsets: string[]; token: string }> = [];
+  const store: SinkStore = {
+    native: inner.native,
+    storedUpTo: inner.storedUpTo,
+    async insert(spec: TableSpec, rows, token, columns) {
+      inserts.push({ rows: rows.length, offsets: rows.map((r) => `${(r as ConsumedRecord<unknown>).partition}:${offsetOf(r)}`), token });
+      await inner.insert(spec, rows, token, columns);
+    },
+  };
+  return { store, inserts };
+}
+
+t.test('batches of several partitions handed over together go into one insert; each keeps its dead letters, order and progress', async (t) => {
+  const ch = embeddedClickHouse(t);
+  await migrated(t, ch);
+  const events = freshEvents(900, 'gather');
+  REFUSED.Native(events[450]!); // partition 1's offset 150
+  const { store, inserts } = countingStore(clickhouseStore(ch, 'sink'));
+  const w = new SinkWriter({ store, tables, batchRows: 10_000, logger: silentLogger() });
+  const contexts = [0, 1, 2].map(() => context());
+  // One fetch: three partitions' batches, handled at once as kafkajs does.
+  await Promise.all([0, 1, 2].map((p) => w.handle(records(events.slice(p * 300, (p + 1) * 300), p, 0), contexts[p]!.ctx)));
+  for (const c of contexts) await c.finish();
+  t.equal(inserts[0]!.rows, 900, 'the first insert holds all three batches');
+  t.match(inserts[0]!.token, /^ranges:[0-9a-f]{64}$/, 'a token over the three ranges');
+  t.same(contexts.map((c) => c.dead.map((d) => d.offset)), [[], ['150'], []], 'the refused row is dead-lettered to its own batch');
+  for (const p of [0, 1, 2]) {
+    const stored = inserts.flatMap((i) => i.offsets).filter((o) => o.startsWith(`${p}:`)).map((o) => Number(o.split(':')[1]));
+    t.same(stored.slice(0, 300), Array.from({ length: 300 }, (_, i) => i), `partition ${p}: its rows in offset order`);
+  }
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 899);
+  // Delivered again (not committed): every partition's progress is known, nothing is inserted.
+  const before = inserts.length;
+  await Promise.all([0, 1, 2].map((p) => w.handle(records(events.slice(p * 300, (p + 1) * 300), p, 0), context().ctx)));
+  t.equal(inserts.length, before, 'nothing inserted again');
+  // A new writer (a restart) learns each partition's progress from the table.
+  const w2 = new SinkWriter({ store, tables, batchRows: 10_000, logger: silentLogger() });
+  await Promise.all([0, 1, 2].map((p) => w2.handle(records(events.slice(p * 300, (p + 1) * 300), p, 0), context().ctx)));
+  t.equal(inserts.length, before, 'nothing inserted after a restart either');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 899, 'each row once');
+});
+
+t.test('gathered rows past batchRows go in chunks; batches arriving after the gathering window start a round of their own', async (t) => {
+  const ch = embeddedClickHouse(t);
+  await migrated(t, ch);
+  const events = freshEvents(1000, 'chunks');
+  const { store, inserts } = countingStore(clickhouseStore(ch, 'sink'));
+  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger(), gatherMs: 20 });
+  await Promise.all([0, 1].map((p) => w.handle(records(events.slice(p * 250, (p + 1) * 250), p, 0), context().ctx)));
+  t.same(inserts.map((i) => i.rows), [400, 100], '500 rows of two batches in chunks of at most 400');
+  t.equal(inserts[0]!.offsets.filter((o) => o.startsWith('1:')).length, 150, 'the first chunk ends inside the second partition');
+  inserts.length = 0;
+  const late = new Promise((r) => setTimeout(r, 60)).then(() => w.handle(records(events.slice(750), 3, 0), context().ctx));
+  await Promise.all([w.handle(records(events.slice(500, 750), 2, 0), context().ctx), late]);
+  t.same(inserts.map((i) => i.rows), [250, 250], 'a batch after the window: an insert of its own');
+  t.same(inserts.map((i) => i.token), ['p.events.enriched:2:0-249', 'p.events.enriched:3:0-249'], 'one partition: the plain range token');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 1000);
+});
