@@ -18,9 +18,12 @@
  *     (encode, insert, next) vs pipelined (the next chunk is encoded while the engine inserts this one).
  *  4. The encoder alone (Node, no insert) by records read per pass over the columns, on 20,000-record
  *     chunks, against the path before.
+ *  5. The cost of one insert by its size: the same rows inserted 250, 1,000, 4,000 or 20,000 at a
+ *     time (Native payloads made outside the timing), wall and process CPU (Node and the engine's
+ *     threads, merges included) per insert and per row: what an insert costs whatever its size.
  * (The engine alone by input format and the raw insert were measured in earlier runs: the
  * packages/clickhouse and sink READMEs; the events write path alone: bench/sink-write-path.ts.)
- * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3] [tables=1234]
+ * Run: npx tsx bench/sink-insert.ts [rowsPerCase=100000] [repeats=3] [tables=12345]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,7 +36,7 @@ import { fmt, machine } from './stats.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPEATS = Number(process.argv[3] ?? 3);
-const TABLES = process.argv[4] ?? '1234';
+const TABLES = process.argv[4] ?? '12345';
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-'));
 const ctx = { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } };
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
@@ -83,6 +86,7 @@ console.log(`Native before = commit ${NATIVE_BEFORE.slice(0, 7)}; Native now: ${
 if (TABLES.includes('1')) await table1();
 if (TABLES.includes('2') || TABLES.includes('3')) await tables23();
 if (TABLES.includes('4')) table4();
+if (TABLES.includes('5')) await table5();
 console.log(`\nload average at the end: ${load()}`);
 await ch.close();
 before.remove();
@@ -214,4 +218,32 @@ function table4() {
   }
   const base = median(r['Native before (value array per event, one block)']!);
   for (const [name, rates] of Object.entries(r)) console.log(`| ${name} | ${summary(rates)} | ${(median(rates) / base).toFixed(2)}x |`);
+}
+
+async function table5() {
+  console.log(`\n5. The cost of an insert by its size: ${fmt(N)} rows inserted n at a time (Native, file(), optimize_on_insert = 0), median of ${REPEATS}\n`);
+  console.log('| rows per insert | ms per insert (wall) | CPU ms per insert (process) | CPU µs per row | rows/s |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  const sizes = [250, 1_000, 4_000, 20_000];
+  const r = new Map(sizes.map((n) => [n, { wall: [] as number[], cpu: [] as number[] }]));
+  for (let rep = 0; rep < REPEATS; rep++) {
+    for (const size of sizes) {
+      run++;
+      const all = recordsOf(0, N);
+      const bodies = Array.from({ length: Math.ceil(N / size) }, (_, b) => encodeNative(EVENTS, all.slice(b * size, (b + 1) * size), EVENT_NATIVE_COLUMNS));
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      for (const [b, body] of bodies.entries()) await insert('Native', nativeStructure(EVENTS), body, `size:${run}:${b}`);
+      const c = process.cpuUsage(c0);
+      r.get(size)!.wall.push((seconds(t0) * 1000) / bodies.length);
+      r.get(size)!.cpu.push((c.user + c.system) / 1000 / bodies.length);
+      await sql('TRUNCATE TABLE bench.events');
+    }
+  }
+  for (const size of sizes) {
+    const { wall, cpu } = r.get(size)!;
+    const w = median(wall);
+    const c = median(cpu);
+    console.log(`| ${fmt(size)} | ${fmt(w, 1)} | ${fmt(c, 1)} | ${fmt((c * 1000) / size, 1)} | ${fmt((size * 1000) / w)} |`);
+  }
 }
