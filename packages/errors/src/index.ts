@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   TH_ERR_NOT_FOUND: { retriable: false, summary: 'no such object, or not visible to the caller' },
   TH_ERR_CONFLICT: { retriable: false, summary: 'the object already exists or changed meanwhile' },
   TH_ERR_DELIVERY: { retriable: true, summary: 'a notification could not be delivered' },
+  TH_ERR_PAST_RETENTION: { retriable: false, summary: "a record is older than its table's retention" },
 } as const satisfies Record<string, { retriable: boolean; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -56,16 +56,19 @@ export function cgroupPath(podUid: string, cid: string): string {
   return `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${u}.slice/cri-containerd-${cid}.scope`;
 }
 
-/** A raw event as the agent sends it: container id and cgroup path set, no k8s block. */
+/** Now, ns since the epoch: events of the tests are current (storage refuses ones past its retention). */
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+
+/** A raw event as the agent sends it, now: container id and cgroup path set, no k8s block. */
 export function containerEvent(id: string, cid: string, podUid: string | null, node = 'node-1'): Event {
   return sampleEvent('process_exec', {
-    id, node,
+    id, node, ts: nowNs(),
     process: sampleProcess({ container_id: cid, cgroup_path: podUid ? cgroupPath(podUid, cid) : `/system.slice/docker-${cid}.scope` }),
   });
 }
 
 export function hostEvent(id: string, node = 'node-1'): Event {
-  return sampleEvent('process_exec', { id, node, process: sampleProcess({ container_id: null, cgroup_path: '/system.slice/sshd.service' }) });
+  return sampleEvent('process_exec', { id, node, ts: nowNs(), process: sampleProcess({ container_id: null, cgroup_path: '/system.slice/sshd.service' }) });
 }
 
 export async function rawSender(kafka: Kafka, prefix: string, registryUrl: string) {

@@ -73,6 +73,7 @@ export function buildSink(o: SinkOptions): Sink {
     store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings),
     tables,
     batchRows: o.batchRows ?? 20_000,
+    retention: o.ddl.retention,
     logger: o.logger,
     ...(o.retry ? { retry: o.retry } : {}),
   });

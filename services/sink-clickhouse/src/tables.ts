@@ -1,4 +1,4 @@
-import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, NOTIFICATION_DELIVERIES, alertToRow, deliveryToRow, eventToRow, type NativeColumns, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, NOTIFICATION_DELIVERIES, alertToRow, deliveryToRow, eventToRow, type DdlContext, type NativeColumns, type SourceOffset, type TableSpec } from '@tracehound/clickhouse';
 import type { TopicId } from '@tracehound/kafka';
 import type { Alert, Delivery, Event, RecordName } from '@tracehound/schemas';
 
@@ -13,11 +13,13 @@ export interface SinkTable {
    * a consumed record, so the encoder writes the block straight from the records. Tables without it go as JSON.
    */
   nativeColumns?: NativeColumns<never>;
+  /** Days its rows are kept: the TTL of its migration drops older ones. */
+  retentionDays(r: DdlContext['retention']): number;
 }
 
 /** Every topic the sink consumes: a new one is one line here plus its migration. */
 export const SINK_TABLES: readonly SinkTable[] = [
-  { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src), nativeColumns: EVENT_NATIVE_COLUMNS },
-  { topic: 'alerts', record: 'tracehound.Alert', spec: ALERTS, toRow: (v, src) => alertToRow(v as Alert, src) },
-  { topic: 'notifyDeliveries', record: 'tracehound.Delivery', spec: NOTIFICATION_DELIVERIES, toRow: (v, src) => deliveryToRow(v as Delivery, src) },
+  { topic: 'eventsEnriched', record: 'tracehound.Event', spec: EVENTS, toRow: (v, src) => eventToRow(v as Event, src), nativeColumns: EVENT_NATIVE_COLUMNS, retentionDays: (r) => r.eventsDays },
+  { topic: 'alerts', record: 'tracehound.Alert', spec: ALERTS, toRow: (v, src) => alertToRow(v as Alert, src), retentionDays: (r) => r.alertsDays },
+  { topic: 'notifyDeliveries', record: 'tracehound.Delivery', spec: NOTIFICATION_DELIVERIES, toRow: (v, src) => deliveryToRow(v as Delivery, src), retentionDays: (r) => r.alertsDays },
 ];

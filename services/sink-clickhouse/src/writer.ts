@@ -4,8 +4,9 @@ import { errorMessage, isTracehoundError } from '@tracehound/errors';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { backoffDelay } from '@tracehound/retry';
+import type { DdlContext } from '@tracehound/clickhouse';
 import type { SinkStore } from './adapters/store.js';
-import { clickhouseUp, insertBatches, insertFailures, insertRows, insertSeconds, rowsRejected, rowsSkipped, rowsStored } from './metrics.js';
+import { clickhouseUp, insertBatches, insertFailures, insertRows, insertSeconds, rowsPastRetention, rowsRejected, rowsSkipped, rowsStored } from './metrics.js';
 import type { SinkTable } from './tables.js';
 
 export interface WriterOptions {
@@ -22,6 +23,11 @@ export interface WriterOptions {
    * before their rows are inserted together (default GATHER_MS).
    */
   gatherMs?: number;
+  /**
+   * Retention of the tables (their TTLs): a record older than its table's retention would be
+   * dropped by the TTL once stored, so it is dead-lettered instead (TH_ERR_PAST_RETENTION), counted.
+   */
+  retention?: DdlContext['retention'];
 }
 
 /**
@@ -31,6 +37,14 @@ export interface WriterOptions {
  * one insert per table and fetch instead of one per partition is what keeps it cheap per row.
  */
 export const GATHER_MS = 5;
+
+const DAY_MS = 86_400_000;
+
+/** A record's time, ns since the epoch (every sink table's record has `ts`); one without counts as current. */
+function tsOf(value: unknown): bigint {
+  const ts = (value as { ts?: unknown } | null)?.ts;
+  return typeof ts === 'bigint' ? ts : typeof ts === 'number' ? BigInt(Math.trunc(ts)) : BigInt(Date.now()) * 1_000_000n;
+}
 
 interface Pending {
   record: ConsumedRecord<unknown>;
@@ -51,6 +65,7 @@ interface Round {
  * Stores Kafka batches (each one topic-partition, in offset order) and resolves each only when
  * every record is either in ClickHouse or handed to the dead-letter topic:
  *  - records at or below the partition's stored offset are skipped (a re-delivery after a crash);
+ *  - records older than their table's retention go to the dead-letter topic (the TTL would drop them);
  *  - the batches of one table that arrive together (one fetch, every partition) are inserted
  *    together, in chunks of at most batchRows rows, each partition's rows contiguous and in
  *    offset order, so a stored chunk always ends a partition's stored prefix;
@@ -92,10 +107,17 @@ export class SinkWriter {
     }
     const pending: Pending[] = [];
     const native = this.native(table);
+    const days = this.o.retention ? table.retentionDays(this.o.retention) : undefined;
+    const cutoff = days === undefined ? undefined : BigInt(Date.now() - days * DAY_MS) * 1_000_000n;
     let skipped = 0;
     for (const record of records) {
       if (BigInt(record.offset) <= done) {
         skipped++;
+        continue;
+      }
+      if (cutoff !== undefined && tsOf(record.value) < cutoff) {
+        ctx.deadLetter(record, 'TH_ERR_PAST_RETENTION', `older than the ${days}-day retention of ${table.spec.name}: its TTL would drop the row once stored`);
+        rowsPastRetention.inc({ table: table.spec.name });
         continue;
       }
       // Native: the encoder reads the columns from the record itself (a value it cannot write fails the chunk as bad data, which isolates it).

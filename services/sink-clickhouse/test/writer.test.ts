@@ -2,11 +2,12 @@ import t from 'tap';
 import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
+import { registry } from '@tracehound/metrics';
 import type { Event } from '@tracehound/schemas';
 import { clickhouseStore, type SinkStore } from '../src/adapters/store.js';
 import { SINK_TABLES } from '../src/tables.js';
 import { SinkWriter } from '../src/writer.js';
-import { count, embeddedClickHouse, freshEvents, migrated, switchableClickHouse } from './helpers.js';
+import { RETENTION, count, embeddedClickHouse, freshEvents, migrated, switchableClickHouse } from './helpers.js';
 
 const TOPIC = 'p.events.enriched';
 const tables = new Map([[TOPIC, SINK_TABLES[0]!]]);
@@ -229,4 +230,29 @@ t.test('gathered rows past batchRows go in chunks; batches arriving after the ga
   t.same(inserts.map((i) => i.rows), [250, 250], 'a batch after the window: an insert of its own');
   t.same(inserts.map((i) => i.token), ['p.events.enriched:2:0-249', 'p.events.enriched:3:0-249'], 'one partition: the plain range token');
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 1000);
+});
+
+t.test('records older than their table\'s retention are dead-lettered with the reason and counted, not stored for the TTL to drop', async (t) => {
+  const ch = embeddedClickHouse(t);
+  await migrated(t, ch);
+  const events = freshEvents(100, 'old');
+  const day = 86_400_000_000_000n;
+  events[10]!.ts -= 31n * day; // past the 30 days of RETENTION
+  events[11]!.ts -= 29n * day; // inside them
+  events[99]!.ts -= 400n * day;
+  const before = (await registry.getSingleMetric('tracehound_sink_rows_past_retention_total')!.get()).values.find((v) => v.labels.table === 'events')?.value ?? 0;
+  const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger(), retention: RETENTION });
+  const c = context();
+  await w.handle(records(events, 0, 0), c.ctx);
+  await c.finish();
+  t.same(c.dead.map((d) => d.offset), ['10', '99']);
+  t.ok(c.dead.every((d) => d.code === 'TH_ERR_PAST_RETENTION' && /30-day retention of events/.test(d.reason)), 'the reason names the retention and the table');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 98);
+  t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'old-11'"), 1, 'an event inside the retention is stored');
+  const after = (await registry.getSingleMetric('tracehound_sink_rows_past_retention_total')!.get()).values.find((v) => v.labels.table === 'events')!.value;
+  t.equal(after - before, 2, 'counted');
+  // Without a retention (a writer not given one) nothing is refused for its age.
+  const w2 = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
+  await w2.handle(records([events[10]!], 1, 0), context().ctx);
+  t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'old-10'"), 1);
 });
