@@ -133,9 +133,7 @@ export class SinkWriter {
       }
     }
     if (skipped) rowsSkipped.inc({ table: table.spec.name }, skipped);
-    if (!pending.length) return;
-    await this.gather(table, pending, ctx);
-    this.storedUpTo.set(key, BigInt(pending[pending.length - 1]!.record.offset));
+    if (pending.length) await this.gather(table, pending, ctx);
   }
 
   private readonly rounds = new Map<SinkTable, Round>();
@@ -178,6 +176,13 @@ export class SinkWriter {
       rowsStored.inc({ table: table.spec.name }, chunk.length);
       insertRows.observe({ table: table.spec.name }, chunk.length);
       this.lastInsertAt = Date.now();
+      // Each partition's progress as soon as its rows hold: if a later chunk of the round fails,
+      // the batches delivered again skip what is already stored.
+      for (let i = 0; i < chunk.length; i++) {
+        const r = chunk[i]!.record;
+        const next = chunk[i + 1]?.record;
+        if (!next || next.partition !== r.partition || next.topic !== r.topic) this.storedUpTo.set(`${r.topic}:${r.partition}`, BigInt(r.offset));
+      }
     } catch (err) {
       if (!isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA')) throw err;
       if (chunk.length === 1) {

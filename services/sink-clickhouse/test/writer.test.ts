@@ -1,6 +1,7 @@
 import t from 'tap';
 import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
+import { TracehoundError } from '@tracehound/errors';
 import { silentLogger } from '@tracehound/logging';
 import { registry } from '@tracehound/metrics';
 import type { Event } from '@tracehound/schemas';
@@ -255,4 +256,32 @@ t.test('records older than their table\'s retention are dead-lettered with the r
   const w2 = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
   await w2.handle(records([events[10]!], 1, 0), context().ctx);
   t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'old-10'"), 1);
+});
+
+t.test('a round whose second chunk fails: delivered again, the batches skip what the first chunk stored', async (t) => {
+  const ch = embeddedClickHouse(t);
+  await migrated(t, ch);
+  const events = freshEvents(500, 'half');
+  const counting = countingStore(clickhouseStore(ch, 'sink'));
+  let fail = true;
+  const store: SinkStore = {
+    ...counting.store,
+    async insert(spec, rows, token, columns) {
+      if (counting.inserts.length === 1 && fail) {
+        fail = false;
+        counting.inserts.push({ rows: rows.length, offsets: [], token });
+        throw new TracehoundError('TH_ERR_MIGRATION', 'the test refuses this insert');
+      }
+      await counting.store.insert(spec, rows, token, columns);
+    },
+  };
+  const w = new SinkWriter({ store, tables, batchRows: 300, logger: silentLogger() });
+  const batches = () => [0, 1].map((p) => w.handle(records(events.slice(p * 250, (p + 1) * 250), p, 0), context().ctx));
+  const first = await Promise.allSettled(batches());
+  t.same(first.map((r) => r.status), ['rejected', 'rejected'], 'both batches of the round fail');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 300, 'the first chunk held');
+  await Promise.all(batches());
+  t.same(counting.inserts.map((i) => i.rows), [300, 200, 200], 'delivered again: only the 200 rows not stored');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 500);
+  t.equal(await count(ch, 'SELECT uniqExact(id) FROM sink.events'), 500, 'each once');
 });
