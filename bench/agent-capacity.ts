@@ -118,7 +118,9 @@ const base = LAUNCHES[0]!.label;
 console.log(`\nMedians over ${ROUNDS} round(s); ratio = launch / ${base}:\n`);
 console.log(`| figure | ${LAUNCHES.map((l) => l.label).join(' | ')} |`);
 console.log(`| --- |${LAUNCHES.map(() => ' ---: |').join('')}`);
+/** A figure, or a dash where the ladder had no such step (RATES without 1k or 10k). */
+const cell = (v: number, digits: number) => (Number.isFinite(v) ? fmt(v, digits) : '—');
 for (const [name, pick, digits] of summary) {
   const vals = LAUNCHES.map((l) => median(results.get(l.label)!.map((s) => pick(s) ?? NaN)));
-  console.log(`| ${name} | ${vals.map((v, i) => (i === 0 ? fmt(v, digits) : `${fmt(v, digits)} (${fmt(v / vals[0]!, 2)}×)`)).join(' | ')} |`);
+  console.log(`| ${name} | ${vals.map((v, i) => (i === 0 ? cell(v, digits) : `${cell(v, digits)} (${cell(v / vals[0]!, 2)}×)`)).join(' | ')} |`);
 }
