@@ -214,8 +214,10 @@ const stackPid = (name: string) => readPid(join(process.cwd(), stack.TRACEHOUND_
 /** The sink's inserts into the events table so far in this process, and the rows they stored (its metrics). */
 async function sinkInserts(): Promise<{ count: number; rows: number }> {
   const metrics = await registry.getMetricsAsJSON();
-  const value = (name: string) => metrics.find((m) => m.name === name)?.values.find((v) => v.labels.table === 'events' && (v as { metricName?: string }).metricName !== `${name}_bucket` && (v as { metricName?: string }).metricName !== `${name}_sum`)?.value ?? 0;
-  return { count: value('tracehound_sink_insert_seconds'), rows: value('tracehound_sink_rows_total') };
+  // A histogram's values are its buckets, sum and count, each named (metricName); a counter's are unnamed.
+  const value = (name: string, series = name) =>
+    metrics.find((m) => m.name === name)?.values.find((v) => v.labels.table === 'events' && ((v as { metricName?: string }).metricName ?? name) === series)?.value ?? 0;
+  return { count: value('tracehound_sink_insert_seconds', 'tracehound_sink_insert_seconds_count'), rows: value('tracehound_sink_rows_total') };
 }
 
 async function baseline(seconds: number): Promise<number> {

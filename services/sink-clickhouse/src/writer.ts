@@ -79,6 +79,8 @@ interface Round {
  */
 export class SinkWriter {
   private readonly storedUpTo = new Map<string, bigint>();
+  /** Each table's round still gathering batches. */
+  private readonly rounds = new Map<SinkTable, Round>();
   private up = true;
   lastInsertAt = 0;
 
@@ -136,8 +138,6 @@ export class SinkWriter {
     if (pending.length) await this.gather(table, pending, ctx);
   }
 
-  private readonly rounds = new Map<SinkTable, Round>();
-
   /** Joins the table's open round (opening one if none), and resolves when the round is stored. */
   private gather(table: SinkTable, pending: Pending[], ctx: BatchContext): Promise<void> {
     let round = this.rounds.get(table);
@@ -167,10 +167,12 @@ export class SinkWriter {
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
     for (const ctx of contexts) await ctx.flushDeadLetters();
+    const runs = partitionRuns(chunk);
+    const token = runs.length === 1 ? rangeOf(runs[0]!) : `ranges:${createHash('sha256').update(runs.map(rangeOf).join(',')).digest('hex')}`;
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), chunkToken(chunk), this.native(table) ? table.nativeColumns : undefined);
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined);
         end();
       }, contexts, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);
@@ -178,11 +180,7 @@ export class SinkWriter {
       this.lastInsertAt = Date.now();
       // Each partition's progress as soon as its rows hold: if a later chunk of the round fails,
       // the batches delivered again skip what is already stored.
-      for (let i = 0; i < chunk.length; i++) {
-        const r = chunk[i]!.record;
-        const next = chunk[i + 1]?.record;
-        if (!next || next.partition !== r.partition || next.topic !== r.topic) this.storedUpTo.set(`${r.topic}:${r.partition}`, BigInt(r.offset));
-      }
+      for (const { last } of runs) this.storedUpTo.set(`${last.topic}:${last.partition}`, BigInt(last.offset));
     } catch (err) {
       if (!isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA')) throw err;
       if (chunk.length === 1) {
@@ -223,19 +221,26 @@ export class SinkWriter {
   }
 }
 
-/**
- * The deduplication token of a chunk: `<topic>:<partition>:<first>-<last>` of its partition's
- * rows; for rows of several partitions (each partition's contiguous, in offset order) the SHA-256
- * of those ranges joined by `,` (a token is at most 256 characters).
- */
-function chunkToken(chunk: readonly Pending[]): string {
-  const runs: string[] = [];
-  let start = 0;
-  for (let i = 1; i <= chunk.length; i++) {
-    const a = chunk[start]!.record;
-    if (i < chunk.length && chunk[i]!.record.partition === a.partition && chunk[i]!.record.topic === a.topic) continue;
-    runs.push(`${a.topic}:${a.partition}:${a.offset}-${chunk[i - 1]!.record.offset}`);
-    start = i;
-  }
-  return runs.length === 1 ? runs[0]! : `ranges:${createHash('sha256').update(runs.join(',')).digest('hex')}`;
+/** One partition's rows in a chunk: its first and last record. */
+interface PartitionRun {
+  first: ConsumedRecord<unknown>;
+  last: ConsumedRecord<unknown>;
 }
+
+/** The partitions of a chunk in order (a chunk holds each partition's rows contiguously, in offset order). */
+function partitionRuns(chunk: readonly Pending[]): PartitionRun[] {
+  const runs: PartitionRun[] = [];
+  for (const { record } of chunk) {
+    const run = runs[runs.length - 1];
+    if (run && run.last.partition === record.partition && run.last.topic === record.topic) run.last = record;
+    else runs.push({ first: record, last: record });
+  }
+  return runs;
+}
+
+/**
+ * `<topic>:<partition>:<first>-<last>`: with one partition in a chunk, its deduplication token;
+ * with several, the chunk's token is the SHA-256 of these ranges joined by `,` (a token is at
+ * most 256 characters).
+ */
+const rangeOf = (r: PartitionRun) => `${r.first.topic}:${r.first.partition}:${r.first.offset}-${r.last.offset}`;
