@@ -192,7 +192,9 @@ t.test('batches of several partitions handed over together go into one insert; e
   const events = freshEvents(900, 'gather');
   REFUSED.Native(events[450]!); // partition 1's offset 150
   const { store, inserts } = countingStore(clickhouseStore(ch, 'sink'));
-  const w = new SinkWriter({ store, tables, batchRows: 10_000, logger: silentLogger() });
+  // Each batch first asks the table for its partition's progress (a real query, slower on a busy
+  // machine than the default 5 ms window), so the window here leaves room for all three to join.
+  const w = new SinkWriter({ store, tables, batchRows: 10_000, logger: silentLogger(), gatherMs: 200 });
   const contexts = [0, 1, 2].map(() => context());
   // One fetch: three partitions' batches, handled at once as kafkajs does.
   await Promise.all([0, 1, 2].map((p) => w.handle(records(events.slice(p * 300, (p + 1) * 300), p, 0), contexts[p]!.ctx)));
@@ -221,12 +223,12 @@ t.test('gathered rows past batchRows go in chunks; batches arriving after the ga
   await migrated(t, ch);
   const events = freshEvents(1000, 'chunks');
   const { store, inserts } = countingStore(clickhouseStore(ch, 'sink'));
-  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger(), gatherMs: 20 });
+  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger(), gatherMs: 150 });
   await Promise.all([0, 1].map((p) => w.handle(records(events.slice(p * 250, (p + 1) * 250), p, 0), context().ctx)));
   t.same(inserts.map((i) => i.rows), [400, 100], '500 rows of two batches in chunks of at most 400');
   t.equal(inserts[0]!.offsets.filter((o) => o.startsWith('1:')).length, 150, 'the first chunk ends inside the second partition');
   inserts.length = 0;
-  const late = new Promise((r) => setTimeout(r, 60)).then(() => w.handle(records(events.slice(750), 3, 0), context().ctx));
+  const late = new Promise((r) => setTimeout(r, 600)).then(() => w.handle(records(events.slice(750), 3, 0), context().ctx));
   await Promise.all([w.handle(records(events.slice(500, 750), 2, 0), context().ctx), late]);
   t.same(inserts.map((i) => i.rows), [250, 250], 'a batch after the window: an insert of its own');
   t.same(inserts.map((i) => i.token), ['p.events.enriched:2:0-249', 'p.events.enriched:3:0-249'], 'one partition: the plain range token');
