@@ -3,9 +3,10 @@
  * table in embedded chDB, rows/s from the first stored row to the last. Each run is a new consumer
  * group and database, reading the same records. Variants: the payload format (JSONCompactEachRow,
  * or Native written straight from the records), whether inserts fold equal keys (optimize_on_insert, the
- * engine's default, or 0 as the sink now sets), and how many partitions' batches are stored at
- * once (1; 2 so one is decoded and encoded while another is in the engine; or every batch of a
- * fetch, whose rows the writer gathers into one insert per table — with 2, the two are gathered too). Baseline: the sink
+ * engine's default, or 0 as the sink now sets), how many partitions' batches are stored at once
+ * (1, or every batch of a fetch, whose rows the writer gathers into one insert per table), and
+ * whether each batch is decoded and stored whole or in slices of SINK_RECORDS_PER_HANDLE records
+ * (well-compressed records make a batch of tens of thousands; peak heap and RSS are printed). Baseline: the sink
  * before Native, JSONCompactEachRow through file(), folding, 1 partition at a time — the same
  * baseline as in earlier runs, so ratios of runs of different code compare.
  * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { createClickHouse, selectRows } from '@tracehound/clickhouse';
 import { silentLogger } from '@tracehound/logging';
 import { sampleEnrichedEvent } from '@tracehound/schemas';
-import { SINK_PARTITIONS_AT_ONCE, SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
+import { SINK_PARTITIONS_AT_ONCE, SINK_RECORDS_PER_HANDLE, SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
 import { recordProducer, testKafka } from '@tracehound/testkit';
 import { fmt, machine } from './stats.js';
 
@@ -41,25 +42,34 @@ await producer.producer.disconnect();
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-kafka-'));
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
 // Variants measured before and settled (README): JSON without folding (0.77-1.07x of the baseline), 64 MiB fetches (0.81-1.11x of the default).
-const variants: Array<[string, 'JSONCompactEachRow' | 'Native', Record<string, number>, number, number?]> = [
-  ['JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', 'JSONCompactEachRow', {}, 1],
-  ['Native, optimize_on_insert = 0, 1 partition at a time (an insert per partition batch)', 'Native', { optimize_on_insert: 0 }, 1],
-  ['Native, optimize_on_insert = 0, 2 partitions at a time (their rows in one insert)', 'Native', { optimize_on_insert: 0 }, 2],
-  ['Native, optimize_on_insert = 0, every partition of a fetch at once, one insert (the sink now)', 'Native', { optimize_on_insert: 0 }, SINK_PARTITIONS_AT_ONCE],
+type Variant = { name: string; format: 'JSONCompactEachRow' | 'Native'; insertSettings: Record<string, number>; concurrently: number; recordsPerHandle?: number };
+const variants: Variant[] = [
+  { name: 'JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', format: 'JSONCompactEachRow', insertSettings: {}, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
+  { name: 'Native, optimize_on_insert = 0, 1 partition at a time (an insert per partition batch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
+  { name: 'Native, optimize_on_insert = 0, every partition of a fetch at once, whole batches (one insert per fetch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE, recordsPerHandle: Number.MAX_SAFE_INTEGER },
+  { name: `Native, optimize_on_insert = 0, every partition of a fetch at once, ${fmt(SINK_RECORDS_PER_HANDLE)} records of each at a time (the sink now)`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE },
 ];
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
-const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+const rates = new Map<string, number[]>(variants.map(({ name }) => [name, []]));
 /** CPU of the whole process (Node threads and the in-process engine's) per stored row, and cores busy, over the same span as the rate. */
-const cpu = new Map<string, Array<{ usPerRow: number; cores: number }>>(variants.map(([name]) => [name, []]));
+const cpu = new Map<string, Array<{ usPerRow: number; cores: number }>>(variants.map(({ name }) => [name, []]));
+/** Peak heap used and RSS of the process while the sink ran (sampled every 50 ms), MiB. */
+const peaks = new Map<string, Array<{ heap: number; rss: number }>>(variants.map(({ name }) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [v, [name, format, insertSettings, concurrently, fetchMaxBytes]] of variants.entries()) {
+  for (const [v, { name, format, insertSettings, concurrently, recordsPerHandle }] of variants.entries()) {
     if (ONLY !== undefined && v !== ONLY) continue;
     const database = `sk${run++}`;
     const sink = buildSink({
       kafka: tk.kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
-      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(fetchMaxBytes ? { fetchMaxBytes } : {}),
+      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(recordsPerHandle ? { recordsPerHandle } : {}),
     });
+    const peak = { heap: 0, rss: 0 };
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak.heap = Math.max(peak.heap, m.heapUsed / 2 ** 20);
+      peak.rss = Math.max(peak.rss, m.rss / 2 ** 20);
+    }, 50);
     await sink.start();
     const stored = async () => Number((await selectRows<{ n: string }>(ch, `SELECT count() AS n FROM ${database}.events`))[0]!.n);
     let first: { at: number; n: number; cpu: NodeJS.CpuUsage } | undefined;
@@ -73,21 +83,23 @@ for (let rep = 0; rep < REPEATS; rep++) {
     const wall = (performance.now() - first!.at) / 1000;
     rates.get(name)!.push((N - first!.n) / wall);
     cpu.get(name)!.push({ usPerRow: (used.user + used.system) / (N - first!.n), cores: (used.user + used.system) / 1e6 / wall });
+    clearInterval(sampler);
+    peaks.get(name)!.push(peak);
     await sink.close();
     await ch.command({ query: `DROP DATABASE ${database} SYNC` });
   }
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-const base = median(rates.get(variants[ONLY ?? 0]![0])!);
+const base = median(rates.get(variants[ONLY ?? 0]!.name)!);
 console.log(`sink end to end — ${fmt(N)} enriched events on 6 partitions → events table (chDB), ${REPEATS} runs per variant, median (min–max) rows/s — ${machine()}`);
 console.log(`load average (1/5/15 min) at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('| variant | rows/s | vs baseline | CPU µs per row (process) | cores busy |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const [name] of variants) {
+console.log('| variant | rows/s | vs baseline | CPU µs per row (process) | cores busy | peak heap used / RSS, MiB |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const { name } of variants) {
   if (!rates.get(name)!.length) continue;
   const v = [...rates.get(name)!].sort((a, b) => a - b);
   const c = cpu.get(name)!;
-  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x | ${fmt(median(c.map((x) => x.usPerRow)), 1)} | ${fmt(median(c.map((x) => x.cores)), 2)} |`);
+  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x | ${fmt(median(c.map((x) => x.usPerRow)), 1)} | ${fmt(median(c.map((x) => x.cores)), 2)} | ${fmt(median(peaks.get(name)!.map((x) => x.heap)))} / ${fmt(median(peaks.get(name)!.map((x) => x.rss)))} |`);
 }
 await ch.close();
 rmSync(dir, { recursive: true, force: true });

@@ -70,6 +70,12 @@ export interface BatchConsumerOptions<T> {
   sessionTimeoutMs?: number;
   /** Batches of different partitions handled at once (order within a partition always holds); 1 by default. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records decoded and handed to the handler at a time, each slice committed once handled; the
+   * whole batch when unset. Fetch limits are compressed bytes, so a batch of well-compressed
+   * records can hold tens of thousands: slices bound the decoded records held in memory.
+   */
+  recordsPerHandle?: number;
 }
 
 const consumed = counter({ name: 'tracehound_kafka_consumed_total', help: 'Records handled and committed', labelNames: ['group', 'topic'] });
@@ -106,11 +112,23 @@ export class BatchConsumer<T> {
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
+    const { messages } = p.batch;
+    const step = this.o.recordsPerHandle ?? messages.length;
+    for (let i = 0; i < messages.length; i += step) {
+      // A rebalance or seek since the fetch: the rest is delivered again from the committed offset.
+      if (i > 0 && (!p.isRunning() || p.isStale())) return;
+      const slice = messages.slice(i, i + step);
+      await this.onSlice(p, slice, i + step >= messages.length ? p.batch.lastOffset() : slice[slice.length - 1]!.offset);
+    }
+  }
+
+  /** Decodes and handles consecutive records of one batch, then commits past `last` (the batch's own last offset for its final slice). */
+  private async onSlice(p: EachBatchPayload, messages: KafkaMessage[], last: string): Promise<void> {
     const { batch } = p;
-    if (batch.messages.length === 0) return;
+    if (messages.length === 0) return;
     const records: ConsumedRecord<T>[] = [];
     const dead: Array<{ msg: KafkaMessage; code: string; reason: string }> = [];
-    for (const msg of batch.messages) {
+    for (const msg of messages) {
       try {
         const value = await this.o.decode(msg, batch.topic);
         records.push({ topic: batch.topic, partition: batch.partition, offset: msg.offset, key: msg.key, value, headers: msg.headers, timestamp: msg.timestamp, raw: msg });
@@ -140,10 +158,9 @@ export class BatchConsumer<T> {
       await flushDeadLetters();
     } catch (err) {
       batchFailures.inc({ group: this.o.groupId, topic: batch.topic });
-      this.o.logger.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset() }, 'batch failed; it will be delivered again');
+      this.o.logger.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: messages[0]!.offset }, 'batch failed; it will be delivered again');
       throw err;
     }
-    const last = batch.lastOffset();
     p.resolveOffset(last);
     await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
     consumed.inc({ group: this.o.groupId, topic: batch.topic }, records.length);

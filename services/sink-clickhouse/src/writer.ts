@@ -67,7 +67,7 @@ interface Round {
  *  - records at or below the partition's stored offset are skipped (a re-delivery after a crash);
  *  - records older than their table's retention go to the dead-letter topic (the TTL would drop them);
  *  - the batches of one table that arrive together (one fetch, every partition) are inserted
- *    together, in chunks of at most batchRows rows, each partition's rows contiguous and in
+ *    together, in equal chunks of at most batchRows rows, each partition's rows contiguous and in
  *    offset order, so a stored chunk always ends a partition's stored prefix;
  *  - each chunk is inserted with the token `<topic>:<partition>:<first>-<last>` of each of its
  *    partitions, so repeating a chunk after an unclear failure never stores it twice;
@@ -146,8 +146,10 @@ export class SinkWriter {
       r.stored = sleep(this.o.gatherMs ?? GATHER_MS).then(async () => {
         this.rounds.delete(table);
         insertBatches.observe({ table: table.spec.name }, r.contexts.size);
-        for (let i = 0; i < r.pending.length; i += this.o.batchRows) {
-          await this.store(table, r.pending.slice(i, i + this.o.batchRows), [...r.contexts]);
+        // Chunks of equal size rather than full ones and a small remainder (an insert costs the same whatever its size).
+        const size = Math.ceil(r.pending.length / Math.ceil(r.pending.length / this.o.batchRows));
+        for (let i = 0; i < r.pending.length; i += size) {
+          await this.store(table, r.pending.slice(i, i + size), [...r.contexts]);
         }
       });
       this.rounds.set(table, r);

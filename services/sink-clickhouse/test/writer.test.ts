@@ -218,20 +218,20 @@ t.test('batches of several partitions handed over together go into one insert; e
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 899, 'each row once');
 });
 
-t.test('gathered rows past batchRows go in chunks; batches arriving after the gathering window start a round of their own', async (t) => {
+t.test('gathered rows past batchRows go in equal chunks; batches arriving after the gathering window start a round of their own', async (t) => {
   const ch = embeddedClickHouse(t);
   await migrated(t, ch);
   const events = freshEvents(1000, 'chunks');
   const { store, inserts } = countingStore(clickhouseStore(ch, 'sink'));
   const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger(), gatherMs: 150 });
-  await Promise.all([0, 1].map((p) => w.handle(records(events.slice(p * 250, (p + 1) * 250), p, 0), context().ctx)));
-  t.same(inserts.map((i) => i.rows), [400, 100], '500 rows of two batches in chunks of at most 400');
-  t.equal(inserts[0]!.offsets.filter((o) => o.startsWith('1:')).length, 150, 'the first chunk ends inside the second partition');
+  await Promise.all([0, 1, 2].map((p) => w.handle(records(events.slice(p * 200, (p + 1) * 200), p, 0), context().ctx)));
+  t.same(inserts.map((i) => i.rows), [300, 300], '600 rows of three batches in two equal chunks of at most 400');
+  t.equal(inserts[0]!.offsets.filter((o) => o.startsWith('1:')).length, 100, 'the first chunk ends inside the second partition');
   inserts.length = 0;
-  const late = new Promise((r) => setTimeout(r, 600)).then(() => w.handle(records(events.slice(750), 3, 0), context().ctx));
-  await Promise.all([w.handle(records(events.slice(500, 750), 2, 0), context().ctx), late]);
-  t.same(inserts.map((i) => i.rows), [250, 250], 'a batch after the window: an insert of its own');
-  t.same(inserts.map((i) => i.token), ['p.events.enriched:2:0-249', 'p.events.enriched:3:0-249'], 'one partition: the plain range token');
+  const late = new Promise((r) => setTimeout(r, 600)).then(() => w.handle(records(events.slice(800), 4, 0), context().ctx));
+  await Promise.all([w.handle(records(events.slice(600, 800), 3, 0), context().ctx), late]);
+  t.same(inserts.map((i) => i.rows), [200, 200], 'a batch after the window: an insert of its own');
+  t.same(inserts.map((i) => i.token), ['p.events.enriched:3:0-199', 'p.events.enriched:4:0-199'], 'one partition: the plain range token');
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 1000);
 });
 
@@ -267,7 +267,7 @@ t.test('records older than their table\'s retention are dead-lettered with the r
 t.test('a round whose second chunk fails: delivered again, the batches skip what the first chunk stored', async (t) => {
   const ch = embeddedClickHouse(t);
   await migrated(t, ch);
-  const events = freshEvents(500, 'half');
+  const events = freshEvents(600, 'half');
   const counting = countingStore(clickhouseStore(ch, 'sink'));
   let fail = true;
   const store: SinkStore = {
@@ -281,13 +281,13 @@ t.test('a round whose second chunk fails: delivered again, the batches skip what
       await counting.store.insert(spec, rows, token, columns);
     },
   };
-  const w = new SinkWriter({ store, tables, batchRows: 300, logger: silentLogger() });
-  const batches = () => [0, 1].map((p) => w.handle(records(events.slice(p * 250, (p + 1) * 250), p, 0), context().ctx));
+  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger() });
+  const batches = () => [0, 1, 2].map((p) => w.handle(records(events.slice(p * 200, (p + 1) * 200), p, 0), context().ctx));
   const first = await Promise.allSettled(batches());
-  t.same(first.map((r) => r.status), ['rejected', 'rejected'], 'both batches of the round fail');
-  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 300, 'the first chunk held');
+  t.same(first.map((r) => r.status), ['rejected', 'rejected', 'rejected'], 'every batch of the round fails');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 300, 'the first chunk held (the first partition and half the second)');
   await Promise.all(batches());
-  t.same(counting.inserts.map((i) => i.rows), [300, 200, 200], 'delivered again: only the 200 rows not stored');
-  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 500);
-  t.equal(await count(ch, 'SELECT uniqExact(id) FROM sink.events'), 500, 'each once');
+  t.same(counting.inserts.map((i) => i.rows), [300, 300, 300], 'delivered again: only the 300 rows not stored');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 600);
+  t.equal(await count(ch, 'SELECT uniqExact(id) FROM sink.events'), 600, 'each once');
 });
