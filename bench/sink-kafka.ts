@@ -5,7 +5,7 @@
  * or Native written straight from the records), whether inserts fold equal keys (optimize_on_insert, the
  * engine's default, or 0 as the sink now sets), how many partitions' batches are stored at once
  * (1, or every batch of a fetch, whose rows the writer gathers into one insert per table), and
- * whether each batch is decoded and stored whole or in slices of SINK_RECORDS_PER_HANDLE records
+ * whether each batch is decoded and stored whole or in slices of an insert's worth of records
  * (well-compressed records make a batch of tens of thousands; peak heap and RSS are printed). Baseline: the sink
  * before Native, JSONCompactEachRow through file(), folding, 1 partition at a time — the same
  * baseline as in earlier runs, so ratios of runs of different code compare.
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createClickHouse, selectRows } from '@tracehound/clickhouse';
 import { silentLogger } from '@tracehound/logging';
 import { sampleEnrichedEvent } from '@tracehound/schemas';
-import { SINK_PARTITIONS_AT_ONCE, SINK_RECORDS_PER_HANDLE, SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
+import { SINK_PARTITIONS_AT_ONCE, SINK_BATCH_ROWS, SINK_TABLES, buildSink } from '@tracehound/sink-clickhouse';
 import { recordProducer, testKafka } from '@tracehound/testkit';
 import { fmt, machine } from './stats.js';
 
@@ -47,7 +47,7 @@ const variants: Variant[] = [
   { name: 'JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', format: 'JSONCompactEachRow', insertSettings: {}, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
   { name: 'Native, optimize_on_insert = 0, 1 partition at a time (an insert per partition batch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
   { name: 'Native, optimize_on_insert = 0, every partition of a fetch at once, whole batches (one insert per fetch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE, recordsPerHandle: Number.MAX_SAFE_INTEGER },
-  { name: `Native, optimize_on_insert = 0, every partition of a fetch at once, ${fmt(SINK_RECORDS_PER_HANDLE)} records of each at a time (the sink now)`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE },
+  { name: `Native, optimize_on_insert = 0, every partition of a fetch at once, ${fmt(SINK_BATCH_ROWS)} records (an insert's worth) of each at a time (the sink now)`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE },
 ];
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const rates = new Map<string, number[]>(variants.map(({ name }) => [name, []]));

@@ -112,20 +112,36 @@ export class BatchConsumer<T> {
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
-    const { messages } = p.batch;
-    const step = this.o.recordsPerHandle ?? messages.length;
-    for (let i = 0; i < messages.length; i += step) {
-      // A rebalance or seek since the fetch: the rest is delivered again from the committed offset.
-      if (i > 0 && (!p.isRunning() || p.isStale())) return;
-      const slice = messages.slice(i, i + step);
-      await this.onSlice(p, slice, i + step >= messages.length ? p.batch.lastOffset() : slice[slice.length - 1]!.offset);
+    const { batch } = p;
+    const step = this.o.recordsPerHandle ?? batch.messages.length;
+    // Each slice's commit is sent while the next slice is decoded and handled (commits of one
+    // partition leave in order, each after the one before): a slice's handler starts in the same
+    // event-loop turn as the other partitions' (the sink gathers their rows into one insert).
+    let committed: Promise<void> = Promise.resolve();
+    try {
+      for (let i = 0; i < batch.messages.length; i += step) {
+        // A rebalance or seek since the fetch: the rest is delivered again from the committed offset.
+        if (i > 0 && (!p.isRunning() || p.isStale())) break;
+        const slice = batch.messages.slice(i, i + step);
+        const last = i + step >= batch.messages.length ? batch.lastOffset() : slice[slice.length - 1]!.offset;
+        const handled = await this.onSlice(p, slice, last);
+        const before = committed;
+        committed = (async () => {
+          await before;
+          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          consumed.inc({ group: this.o.groupId, topic: batch.topic }, handled);
+        })();
+        committed.catch(() => undefined); // awaited below: a failed commit fails the batch
+      }
+    } finally {
+      await committed;
     }
+    await p.heartbeat();
   }
 
-  /** Decodes and handles consecutive records of one batch, then commits past `last` (the batch's own last offset for its final slice). */
-  private async onSlice(p: EachBatchPayload, messages: KafkaMessage[], last: string): Promise<void> {
+  /** Decodes and handles consecutive records of one batch and resolves past `last` (the batch's own last offset for its final slice); returns how many it handled. */
+  private async onSlice(p: EachBatchPayload, messages: KafkaMessage[], last: string): Promise<number> {
     const { batch } = p;
-    if (messages.length === 0) return;
     const records: ConsumedRecord<T>[] = [];
     const dead: Array<{ msg: KafkaMessage; code: string; reason: string }> = [];
     for (const msg of messages) {
@@ -162,8 +178,6 @@ export class BatchConsumer<T> {
       throw err;
     }
     p.resolveOffset(last);
-    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
-    consumed.inc({ group: this.o.groupId, topic: batch.topic }, records.length);
-    await p.heartbeat();
+    return records.length;
   }
 }

@@ -14,13 +14,8 @@ import { SinkWriter } from './writer.js';
  */
 export const SINK_PARTITIONS_AT_ONCE = 64;
 
-/**
- * Records of a partition's batch decoded and stored at a time. A fetch is limited in compressed
- * bytes, and a partition's 16 MiB of well-compressed events can be 70,000 or more, each several
- * kilobytes once decoded: whole batches put a backlog of 300,000 events in the heap at once
- * (1.1 GB, bench/sink-kafka.ts). Slices of every partition still share one round of inserts.
- */
-export const SINK_RECORDS_PER_HANDLE = 4_000;
+/** Rows per insert at most, unless TRACEHOUND_SINK_BATCH_ROWS says otherwise. */
+export const SINK_BATCH_ROWS = 20_000;
 
 export interface SinkOptions {
   kafka: Kafka;
@@ -48,7 +43,13 @@ export interface SinkOptions {
    * of a fetch, so that their rows go into one insert per table (SinkWriter gathers them).
    */
   partitionsConcurrently?: number;
-  /** Records of a batch decoded and stored at a time (default SINK_RECORDS_PER_HANDLE). */
+  /**
+   * Records of a partition's batch decoded and stored at a time (default: batchRows, one insert's
+   * worth). A fetch is limited in compressed bytes, and a partition's 16 MiB of well-compressed
+   * events can be 70,000 or more, several kilobytes each once decoded: whole batches put a backlog
+   * of 300,000 events in the heap at once (1.1 GB live, bench/sink-kafka.ts). Slices of the
+   * partitions handled together still share rounds of inserts.
+   */
   recordsPerHandle?: number;
   /** Run the storage migrations at start (idempotent; on by default). */
   migrate?: boolean;
@@ -79,10 +80,11 @@ export function buildSink(o: SinkOptions): Sink {
   const batchBytes = o.batchBytes ?? 16 * 1024 * 1024;
   const kafka = withFetchBatching(o.kafka, { minBytes: Math.min(batchBytes, 1024 * 1024), maxWaitMs: o.maxWaitMs ?? 1_000, ...(o.fetchMaxBytes ? { maxBytes: o.fetchMaxBytes } : {}) });
   const producer = new BatchingProducer(o.kafka);
+  const batchRows = o.batchRows ?? SINK_BATCH_ROWS;
   const writer = new SinkWriter({
     store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings),
     tables,
-    batchRows: o.batchRows ?? 20_000,
+    batchRows,
     retention: o.ddl.retention,
     logger: o.logger,
     ...(o.retry ? { retry: o.retry } : {}),
@@ -96,7 +98,7 @@ export function buildSink(o: SinkOptions): Sink {
     logger: o.logger,
     maxBytesPerPartition: batchBytes,
     partitionsConsumedConcurrently: o.partitionsConcurrently ?? SINK_PARTITIONS_AT_ONCE,
-    recordsPerHandle: o.recordsPerHandle ?? SINK_RECORDS_PER_HANDLE,
+    recordsPerHandle: o.recordsPerHandle ?? batchRows,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
   });
   let running = false;
