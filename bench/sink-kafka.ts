@@ -6,7 +6,8 @@
  * engine's default, or 0 as the sink now sets), how many partitions' batches are stored at once
  * (1, or every batch of a fetch, whose rows the writer gathers into one insert per table), and
  * whether each batch is decoded and stored whole or in slices of an insert's worth of records
- * (well-compressed records make a batch of tens of thousands; peak heap and RSS are printed). Baseline: the sink
+ * (well-compressed records make a batch of tens of thousands; peak heap and RSS are printed), and
+ * whether events are decoded when consumed or block by block as they are encoded. Baseline: the sink
  * before Native, JSONCompactEachRow through file(), folding, 1 partition at a time — the same
  * baseline as in earlier runs, so ratios of runs of different code compare.
  * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
@@ -42,12 +43,14 @@ await producer.producer.disconnect();
 const dir = mkdtempSync(join(tmpdir(), 'th-bench-sink-kafka-'));
 const ch = createClickHouse({ dataDir: dir, database: 'bench' });
 // Variants measured before and settled (README): JSON without folding (0.77-1.07x of the baseline), 64 MiB fetches (0.81-1.11x of the default).
-type Variant = { name: string; format: 'JSONCompactEachRow' | 'Native'; insertSettings: Record<string, number>; concurrently: number; recordsPerHandle?: number };
+type Variant = { name: string; format: 'JSONCompactEachRow' | 'Native'; insertSettings: Record<string, number>; concurrently: number; recordsPerHandle?: number; defer?: boolean };
+const WHOLE = Number.MAX_SAFE_INTEGER;
 const variants: Variant[] = [
-  { name: 'JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', format: 'JSONCompactEachRow', insertSettings: {}, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
-  { name: 'Native, optimize_on_insert = 0, 1 partition at a time (an insert per partition batch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: 1, recordsPerHandle: Number.MAX_SAFE_INTEGER },
-  { name: 'Native, optimize_on_insert = 0, every partition of a fetch at once, whole batches (one insert per fetch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE, recordsPerHandle: Number.MAX_SAFE_INTEGER },
-  { name: `Native, optimize_on_insert = 0, every partition of a fetch at once, ${fmt(SINK_BATCH_ROWS)} records (an insert's worth) of each at a time (the sink now)`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE },
+  { name: 'JSONCompactEachRow, folding on insert, 1 partition at a time (baseline: the sink before)', format: 'JSONCompactEachRow', insertSettings: {}, concurrently: 1, recordsPerHandle: WHOLE },
+  { name: 'Native, optimize_on_insert = 0, 1 partition at a time, decoded when consumed (an insert per partition batch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: 1, recordsPerHandle: WHOLE, defer: false },
+  { name: 'Native, optimize_on_insert = 0, every partition of a fetch at once, whole batches decoded when consumed (one insert per fetch)', format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE, recordsPerHandle: WHOLE, defer: false },
+  { name: `as above, ${fmt(SINK_BATCH_ROWS)} records (an insert's worth) of each batch at a time, decoded when consumed`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE, defer: false },
+  { name: `as above, decoded block by block while encoded (the sink now)`, format: 'Native', insertSettings: { optimize_on_insert: 0 }, concurrently: SINK_PARTITIONS_AT_ONCE },
 ];
 const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
 const rates = new Map<string, number[]>(variants.map(({ name }) => [name, []]));
@@ -57,12 +60,12 @@ const cpu = new Map<string, Array<{ usPerRow: number; cores: number }>>(variants
 const peaks = new Map<string, Array<{ heap: number; rss: number }>>(variants.map(({ name }) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
-  for (const [v, { name, format, insertSettings, concurrently, recordsPerHandle }] of variants.entries()) {
+  for (const [v, { name, format, insertSettings, concurrently, recordsPerHandle, defer }] of variants.entries()) {
     if (ONLY !== undefined && v !== ONLY) continue;
     const database = `sk${run++}`;
     const sink = buildSink({
       kafka: tk.kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
-      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(recordsPerHandle ? { recordsPerHandle } : {}),
+      topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(recordsPerHandle ? { recordsPerHandle } : {}), ...(defer === false ? { deferEventDecoding: false } : {}),
     });
     const peak = { heap: 0, rss: 0 };
     const sampler = setInterval(() => {

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
-import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, type TableSpec } from '../src/index.js';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, withPrepare, type NativeColumns, type TableSpec } from '../src/index.js';
 import { NATIVE_CHUNK_ROWS } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
@@ -149,4 +149,18 @@ t.test('every scalar column type: its edge values are stored exactly, a value pa
   const [n] = await selectRows<{ n: string }>(ch, `SELECT toString(count()) AS n FROM ${ctx.database}.edges`);
   t.equal(n!.n, String(rows.length), 'nothing of a refused payload stored');
   t.ok(encodeNative(EDGES, rows).equals(payload), 'a payload refused halfway leaves nothing behind in the next one');
+});
+
+t.test('withPrepare: each block of rows is prepared just before it is written, and the bytes are those of the prepared rows', async (t) => {
+  // Rows that only name their event: prepare turns a block of them into the records the columns read.
+  const refs = events.map((_, i) => ({ i }));
+  const blocks: number[] = [];
+  const columns = withPrepare(EVENT_NATIVE_COLUMNS as NativeColumns<unknown>, (block) => {
+    blocks.push(block.length);
+    return (block as Array<{ i: number }>).map(({ i }) => records[i]!);
+  });
+  const prepared = encodeNative(EVENTS, refs as unknown[], columns, 256);
+  t.same(blocks, [256, 256, events.length - 512], 'one prepare per block of 256');
+  t.same(prepared, encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS, 256), 'the same bytes as the records themselves');
+  t.throws(() => encodeNative(EVENTS, refs as unknown[], withPrepare(EVENT_NATIVE_COLUMNS as NativeColumns<unknown>, () => { throw new Error('not decodable'); })), /not decodable/, 'a failing prepare fails the payload');
 });

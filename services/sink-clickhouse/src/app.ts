@@ -3,6 +3,7 @@ import { migrate, type ClickHouseLike, type DdlContext, type InsertFormat, type 
 import { BatchConsumer, BatchingProducer, avroDecoder, provisionTopics, topicName, type Decoder } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { RecordCodec, type RecordName, createRegistry } from '@tracehound/schemas';
+import { deferredEvents } from './adapters/deferred-event.js';
 import { withFetchBatching } from './adapters/fetch-batching.js';
 import { clickhouseStore } from './adapters/store.js';
 import { SINK_TABLES, type SinkTable } from './tables.js';
@@ -51,6 +52,8 @@ export interface SinkOptions {
    * partitions handled together still share rounds of inserts.
    */
   recordsPerHandle?: number;
+  /** Events decoded block by block as they are encoded (default) rather than when consumed (bench/sink-kafka.ts compares). */
+  deferEventDecoding?: boolean;
   /** Run the storage migrations at start (idempotent; on by default). */
   migrate?: boolean;
   retry?: { initialDelayMs: number; maxDelayMs: number };
@@ -73,7 +76,15 @@ export function buildSink(o: SinkOptions): Sink {
   const tables = new Map<string, SinkTable>(SINK_TABLES.map((t) => [topicName(o.topicPrefix, t.topic), t]));
   const decoders = new Map<string, Decoder<unknown>>();
   const codecs = new Map<RecordName, Decoder<unknown>>();
+  const native = (o.format ?? 'Native') === 'Native';
   for (const [topic, t] of tables) {
+    if (native && o.deferEventDecoding !== false && t.record === 'tracehound.Event' && t.nativeColumns) {
+      // Decoded block by block as the encoder writes them (deferred-event.ts).
+      const deferred = deferredEvents(new RecordCodec(registry, 'tracehound.Event'), registry, t.nativeColumns);
+      tables.set(topic, { ...t, nativeColumns: deferred.columns });
+      decoders.set(topic, deferred.decode);
+      continue;
+    }
     if (!codecs.has(t.record)) codecs.set(t.record, avroDecoder(new RecordCodec(registry, t.record)) as Decoder<unknown>);
     decoders.set(topic, codecs.get(t.record)!);
   }

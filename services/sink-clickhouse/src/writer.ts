@@ -5,6 +5,7 @@ import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { backoffDelay } from '@tracehound/retry';
 import type { DdlContext } from '@tracehound/clickhouse';
+import { undecodableRecord } from './adapters/deferred-event.js';
 import type { SinkStore } from './adapters/store.js';
 import { clickhouseUp, insertBatches, insertFailures, insertRows, insertSeconds, rowsPastRetention, rowsRejected, rowsSkipped, rowsStored } from './metrics.js';
 import type { SinkTable } from './tables.js';
@@ -185,6 +186,19 @@ export class SinkWriter {
       for (const { last } of runs) this.storedUpTo.set(`${last.topic}:${last.partition}`, BigInt(last.offset));
     } catch (err) {
       if (!isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA')) throw err;
+      // A deferred event whose body does not decode names itself: dead-letter it, store the rest.
+      const bad = undecodableRecord(err);
+      const at = bad ? chunk.findIndex((p) => p.record === bad) : -1;
+      if (at >= 0) {
+        const { record, ctx } = chunk[at]!;
+        const cause = err.cause;
+        this.o.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: errorMessage(cause) }, 'undecodable record; dead-lettered');
+        ctx.deadLetter(record, 'TH_ERR_DECODE', errorMessage(cause));
+        rowsRejected.inc({ table: table.spec.name });
+        const rest = chunk.filter((_, i) => i !== at);
+        if (rest.length) await this.store(table, rest, contexts);
+        return;
+      }
       if (chunk.length === 1) {
         const { record, ctx } = chunk[0]!;
         this.o.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: errorMessage(err) }, 'ClickHouse refused a row; dead-lettered');

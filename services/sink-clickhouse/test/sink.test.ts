@@ -2,9 +2,9 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@tracehound/logging';
-import { sampleAlert, type Event } from '@tracehound/schemas';
+import { RecordCodec, sampleAlert, type Event } from '@tracehound/schemas';
 import { eventually, recordProducer, testKafka, type TestKafka } from '@tracehound/testkit';
-import type { TopicId } from '@tracehound/kafka';
+import { DLQ_HEADERS, topicName, valueSubject, type TopicId } from '@tracehound/kafka';
 import { buildSink } from '../src/app.js';
 import { SINK_TABLES } from '../src/tables.js';
 import { RETENTION, count, embeddedClickHouse, embeddedClickHouseAt, freshEvents, scratchDir, switchableClickHouse } from './helpers.js';
@@ -48,6 +48,45 @@ t.test('N events and M alerts produced → exactly N + M rows (integration, real
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 5000, 'exactly N events');
   t.equal(await count(ch, 'SELECT count() FROM sink.alerts'), 40, 'exactly M alerts');
   t.equal(sink.ready(), true);
+});
+
+t.test('undecodable events are dead-lettered with the reason, found when consumed or when their block is encoded; the rest are stored (real Kafka and chDB)', async (t) => {
+  const tk = await testKafka('sink-undecodable', SINK_TOPICS, 1);
+  const p = await producerFor(tk);
+  t.teardown(() => p.producer.disconnect());
+  const codec = new RecordCodec(tk.registry, 'tracehound.Event');
+  const topic = topicName(tk.prefix, 'eventsEnriched');
+  await codec.register(valueSubject(topic));
+  const events = freshEvents(300, 'undecodable');
+  const whole = codec.encode(events[0]!);
+  const idAndTs = 5 + 1 + Buffer.byteLength(events[0]!.id) + 3; // header, id (length byte and text), then into ts
+  const bad = [
+    { why: 'no Confluent header', value: Buffer.from('not avro at all') },
+    { why: 'cut inside ts (found when consumed)', value: whole.subarray(0, idAndTs) },
+    { why: 'cut after id and ts (found when its block is encoded)', value: whole.subarray(0, whole.length - 40) },
+  ];
+  await p.sendEvents(events.slice(0, 100));
+  await p.producer.send(topic, bad.map((b) => ({ key: 'pod-0', value: b.value })));
+  await p.sendEvents(events.slice(100));
+  const dead: Array<{ code?: string; reason?: string; offset?: string }> = [];
+  const dlq = tk.kafka.consumer({ groupId: `${tk.prefix}.dlq` });
+  await dlq.connect();
+  await dlq.subscribe({ topic: topicName(tk.prefix, 'deadLetter'), fromBeginning: true });
+  await dlq.run({ eachMessage: async ({ message }) => void dead.push({ code: message.headers?.[DLQ_HEADERS.code]?.toString(), reason: message.headers?.[DLQ_HEADERS.reason]?.toString(), offset: message.headers?.[DLQ_HEADERS.offset]?.toString() }) });
+  t.teardown(() => dlq.disconnect());
+  const ch = embeddedClickHouse(t);
+  const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch });
+  await sink.start();
+  t.teardown(() => sink.close());
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) >= 300 && dead.length >= 3 ? true : undefined), 30_000, '300 rows and 3 dead letters');
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 300, 'every good event stored once');
+  t.equal(await count(ch, 'SELECT uniqExact(id) FROM sink.events'), 300);
+  dead.sort((a, b) => Number(a.offset) - Number(b.offset));
+  t.same(dead.map((d) => [d.offset, d.code]), [['100', 'TH_ERR_DECODE'], ['101', 'TH_ERR_DECODE'], ['102', 'TH_ERR_DECODE']], 'the three bad records, each once, by offset');
+  t.match(dead[0]!.reason, /Confluent/, bad[0]!.why);
+  t.match(dead[1]!.reason, /does not decode with schema/, bad[1]!.why);
+  t.match(dead[2]!.reason, /does not decode with schema/, bad[2]!.why);
 });
 
 t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event exactly once', async (t) => {

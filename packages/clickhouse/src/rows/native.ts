@@ -13,8 +13,18 @@ import { NativeWriter } from './native-writer.js';
  * never wrapped. Round-trip against JSONCompactEachRow and the engine's own bytes: test/native.test.ts.
  */
 
-/** One function per column, in insertColumns(spec) order: the column's value of a row. */
-export type NativeColumns<R> = ReadonlyArray<(row: R) => unknown>;
+/**
+ * One function per column, in insertColumns(spec) order: the column's value of a row. With
+ * `prepare`, each block of rows (NATIVE_CHUNK_ROWS) is first turned into what the functions read,
+ * and dropped once written: values decoded there die young instead of being held by every row of
+ * a payload (see withPrepare).
+ */
+export type NativeColumns<R> = ReadonlyArray<(row: R) => unknown> & { prepare?(rows: readonly R[]): readonly unknown[] };
+
+/** The same column functions, reading each block of rows after `prepare`. */
+export function withPrepare<R>(columns: NativeColumns<R>, prepare: (rows: readonly R[]) => readonly R[]): NativeColumns<R> {
+  return Object.assign([...columns], { prepare });
+}
 
 /** The wire type of a column: LowCardinality is the engine's storage, not the payload's. */
 const wireType = (type: string) => type.replaceAll('LowCardinality(String)', 'String');
@@ -199,7 +209,8 @@ export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: N
   if (read.length !== l.names.length) throw new Error(`${spec.name}: ${read.length} column readers for ${l.names.length} columns`);
   for (const c of l.columns) c.reset();
   for (let first = 0; first < rows.length; first += chunkRows) {
-    const chunk = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
+    const block = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
+    const chunk = (read.prepare ? read.prepare(block) : block) as readonly R[];
     for (let i = 0; i < l.columns.length; i++) l.columns[i]!.append(chunk, read[i]!);
   }
   let size = 32;
