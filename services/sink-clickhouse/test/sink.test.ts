@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@tracehound/logging';
-import { RecordCodec, sampleAlert, type Event } from '@tracehound/schemas';
+import { RecordCodec, composeSchema, sampleAlert, type Event } from '@tracehound/schemas';
 import { eventually, recordProducer, testKafka, type TestKafka } from '@tracehound/testkit';
 import { DLQ_HEADERS, topicName, valueSubject, type TopicId } from '@tracehound/kafka';
 import { buildSink } from '../src/app.js';
@@ -87,6 +87,27 @@ t.test('undecodable events are dead-lettered with the reason, found when consume
   t.match(dead[0]!.reason, /Confluent/, bad[0]!.why);
   t.match(dead[1]!.reason, /does not decode with schema/, bad[1]!.why);
   t.match(dead[2]!.reason, /does not decode with schema/, bad[2]!.why);
+});
+
+t.test('events written with another compatible schema version are decoded when consumed and stored beside this build\'s (real Kafka, registry and chDB)', async (t) => {
+  const tk = await testKafka('sink-schema-v2', SINK_TOPICS, 2);
+  const p = await producerFor(tk); // registers this build's schema under the subject
+  t.teardown(() => p.producer.disconnect());
+  const topic = topicName(tk.prefix, 'eventsEnriched');
+  const base = composeSchema('tracehound.Event') as { fields: Array<{ name: string }> };
+  const v2 = { ...base, fields: [...base.fields, { name: 'sensor_version', type: ['null', 'string'], default: null }] };
+  const { id } = await tk.registry.register({ type: 'AVRO', schema: JSON.stringify(v2) } as Parameters<typeof tk.registry.register>[0], { subject: valueSubject(topic), compatibility: 'FULL' as never });
+  const events = freshEvents(100, 'v2');
+  const older = await Promise.all(events.slice(0, 50).map((e) => tk.registry.encode(id, { ...e, sensor_version: '2.0' })));
+  await p.producer.send(topic, older.map((value, i) => ({ key: `pod-${i % 7}`, value })));
+  await p.sendEvents(events.slice(50));
+  const ch = embeddedClickHouse(t);
+  const sink = buildSink({ ...sinkOptions(tk, `${tk.prefix}.g`), clickhouse: ch });
+  await sink.start();
+  t.teardown(() => sink.close());
+  await eventually(async () => ((await count(ch, 'SELECT count() FROM sink.events')) >= 100 ? true : undefined), 30_000, '100 rows');
+  t.equal(await count(ch, 'SELECT count() FROM sink.events'), 100, 'both versions stored, each once');
+  t.equal(await count(ch, `SELECT count() FROM sink.events WHERE id IN (${events.slice(0, 50).map((e) => `'${e.id}'`).join(', ')})`), 50, 'every event of the other version, by id');
 });
 
 t.test('the sink killed (SIGKILL) mid-stream and restarted stores every event exactly once', async (t) => {
