@@ -76,10 +76,11 @@ export function buildSink(o: SinkOptions): Sink {
   const tables = new Map<string, SinkTable>(SINK_TABLES.map((t) => [topicName(o.topicPrefix, t.topic), t]));
   const decoders = new Map<string, Decoder<unknown>>();
   const codecs = new Map<RecordName, Decoder<unknown>>();
-  const native = (o.format ?? 'Native') === 'Native';
+  const store = clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings);
   for (const [topic, t] of tables) {
-    if (native && o.deferEventDecoding !== false && t.record === 'tracehound.Event' && t.nativeColumns) {
-      // Decoded block by block as the encoder writes them (deferred-event.ts).
+    // Events decoded block by block as the encoder writes them (deferred-event.ts) — only where
+    // the writer goes Native: the store's format and the table's column readers, as it decides.
+    if (store.native && t.nativeColumns && o.deferEventDecoding !== false && t.record === 'tracehound.Event') {
       const deferred = deferredEvents(new RecordCodec(registry, 'tracehound.Event'), registry, t.nativeColumns);
       tables.set(topic, { ...t, nativeColumns: deferred.columns });
       decoders.set(topic, deferred.decode);
@@ -93,7 +94,7 @@ export function buildSink(o: SinkOptions): Sink {
   const producer = new BatchingProducer(o.kafka);
   const batchRows = o.batchRows ?? SINK_BATCH_ROWS;
   const writer = new SinkWriter({
-    store: clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings),
+    store,
     tables,
     batchRows,
     retention: o.ddl.retention,
