@@ -281,7 +281,8 @@ t.test('a round whose second chunk fails: delivered again, the batches skip what
       await counting.store.insert(spec, rows, token, columns);
     },
   };
-  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger() });
+  // A window wide enough for the three batches' first progress queries on a busy machine (5 ms split this round in one run).
+  const w = new SinkWriter({ store, tables, batchRows: 400, logger: silentLogger(), gatherMs: 200 });
   const batches = () => [0, 1, 2].map((p) => w.handle(records(events.slice(p * 200, (p + 1) * 200), p, 0), context().ctx));
   const first = await Promise.allSettled(batches());
   t.same(first.map((r) => r.status), ['rejected', 'rejected', 'rejected'], 'every batch of the round fails');
