@@ -1,8 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
-import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, withPrepare, type NativeColumns, type TableSpec } from '../src/index.js';
+import type { TracehoundError } from '@tracehound/errors';
+import { EVENT_KIND_SYMBOLS, avroType, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, eventBodyColumns, type TableSpec } from '../src/index.js';
 import { NATIVE_CHUNK_ROWS } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
@@ -151,16 +152,74 @@ t.test('every scalar column type: its edge values are stored exactly, a value pa
   t.ok(encodeNative(EDGES, rows).equals(payload), 'a payload refused halfway leaves nothing behind in the next one');
 });
 
-t.test('withPrepare: each block of rows is prepared just before it is written, and the bytes are those of the prepared rows', async (t) => {
-  // Rows that only name their event: prepare turns a block of them into the records the columns read.
-  const refs = events.map((_, i) => ({ i }));
-  const blocks: number[] = [];
-  const columns = withPrepare(EVENT_NATIVE_COLUMNS as NativeColumns<unknown>, (block) => {
-    blocks.push(block.length);
-    return (block as Array<{ i: number }>).map(({ i }) => records[i]!);
-  });
-  const prepared = encodeNative(EVENTS, refs as unknown[], columns, 256);
-  t.same(blocks, [256, 256, events.length - 512], 'one prepare per block of 256');
-  t.same(prepared, encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS, 256), 'the same bytes as the records themselves');
-  t.throws(() => encodeNative(EVENTS, refs as unknown[], withPrepare(EVENT_NATIVE_COLUMNS as NativeColumns<unknown>, () => { throw new Error('not decodable'); })), /not decodable/, 'a failing prepare fails the payload');
+/** The corpus as valid Avro events (pids and flags are Avro ints). */
+const avroEvents = events.map((e) => {
+  const v: Event = { ...e };
+  if (v.process) v.process = { ...v.process, pid: v.process.pid % 2 ** 31 };
+  if (v.file) v.file = { ...v.file, flags: v.file.flags % 2 ** 31 };
+  return v;
+});
+const EVENT_TYPE = avroType('tracehound.Event');
+const bodyRecord = (body: Buffer, i: number) => ({ value: { body }, ...src(i) });
+
+t.test('eventBodyColumns writes from Avro bodies the bytes EVENT_NATIVE_COLUMNS writes from the decoded events', async (t) => {
+  const extremes = [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n].map((ts, i) => sampleEnrichedEvent('file_open', { id: `x-${i}`, ts, process: sampleProcess({ start_time: -ts - 1n, cgroup_id: 2 ** 52 + 1, uid: 2 ** 32 - 1 }) }));
+  const corpus = [...avroEvents, ...extremes];
+  t.same(corpus.filter((e) => !EVENT_TYPE.isValid(e)).map((e) => e.id), [], 'every event is valid Avro');
+  const bodies = corpus.map((e) => EVENT_TYPE.toBuffer(e));
+  // What the sink decoded before: the same bodies as objects.
+  const decoded = bodies.map((b, i) => ({ value: EVENT_TYPE.fromBuffer(b) as Event, ...src(i) }));
+  const direct = eventBodyColumns();
+  for (const chunk of [NATIVE_CHUNK_ROWS, 7]) {
+    const fromBodies = encodeNative(EVENTS, bodies.map(bodyRecord), direct, chunk);
+    const fromObjects = encodeNative(EVENTS, decoded, EVENT_NATIVE_COLUMNS, chunk);
+    if (!fromBodies.equals(fromObjects)) {
+      const i = bodies.findIndex((b, j) => !encodeNative(EVENTS, [bodyRecord(b, j)], direct).equals(encodeNative(EVENTS, [decoded[j]!], EVENT_NATIVE_COLUMNS)));
+      t.fail(`payloads differ (chunks of ${chunk}); first differing event alone: ${i} (${corpus[i]?.kind})`);
+    } else t.pass(`the same ${fromBodies.length} bytes for ${corpus.length} events in chunks of ${chunk}`);
+  }
+  // The extremes are left out here: the table's TTL drops rows of 1970 and before when they are inserted.
+  const { ch, db } = await migratedClickHouse(t);
+  await insertRows(ch, db, EVENTS, bodies.slice(0, avroEvents.length).map(bodyRecord), { format: 'Native', token: 'b', columns: direct });
+  const [stored] = await selectRows<{ n: string; ns: string }>(ch, `SELECT toString(count()) AS n, toString(sum(length(namespace))) AS ns FROM ${db}.events`);
+  t.equal(stored!.n, String(avroEvents.length), 'the engine takes the payload: every event stored');
+  t.equal(stored!.ns, String(avroEvents.reduce((n, e) => n + Buffer.byteLength(e.k8s?.namespace ?? e.audit?.namespace ?? ''), 0)), 'namespaces as sent (k8s, else the audit namespace)');
+});
+
+t.test('eventBodyColumns: a body that does not read fails the payload naming its record; a value out of range fails as on the object path', async (t) => {
+  const direct = eventBodyColumns();
+  const good = avroEvents.slice(0, 9).map((e) => EVENT_TYPE.toBuffer(e));
+  const refused = (bad: Buffer, why: RegExp, name: string) => {
+    const rows = good.map(bodyRecord);
+    rows.splice(4, 0, bodyRecord(bad, 4));
+    try {
+      encodeNative(EVENTS, rows, direct);
+      t.fail(`${name}: encoded`);
+    } catch (err) {
+      const e = err as TracehoundError;
+      t.ok(e.code === 'TH_ERR_DECODE' && e.details.record === rows[4] && why.test(e.message), `${name}: ${e.message}`);
+    }
+  };
+  const whole = EVENT_TYPE.toBuffer(avroEvents[1]!);
+  let cuts = 0;
+  for (let len = 0; len < whole.length; len++) {
+    try {
+      encodeNative(EVENTS, [bodyRecord(whole.subarray(0, len), 0)], direct);
+    } catch (err) {
+      if ((err as TracehoundError).code === 'TH_ERR_DECODE') cuts++;
+    }
+  }
+  t.equal(cuts, whole.length, `each of the ${whole.length} shorter bodies is refused`);
+  refused(whole.subarray(0, whole.length - 3), /truncated/, 'cut 3 bytes short');
+  refused(Buffer.concat([whole, Buffer.from([0])]), /1 bytes of trailing data/, 'one byte too many');
+  const e = avroEvents[1]!;
+  const fields = (EVENT_TYPE as unknown as { fields: Array<{ name: string; type: { toBuffer(v: unknown): Buffer } }> }).fields;
+  const head = (n: number) => Buffer.concat(fields.slice(0, n).map((f) => f.type.toBuffer((e as unknown as Record<string, unknown>)[f.name])));
+  const tail = (n: number) => Buffer.concat(fields.slice(n).map((f) => f.type.toBuffer((e as unknown as Record<string, unknown>)[f.name])));
+  t.ok(Buffer.concat([head(4), tail(4)]).equals(whole), 'the body is its fields one after another');
+  refused(Buffer.concat([head(3), Buffer.from([0xc8, 0x01]), tail(4)]), /enum tracehound.EventKind index 100 out of range/, 'kind 100');
+  refused(Buffer.concat([head(4), Buffer.from([4]), tail(5)]), /union branch 2 of enrichment out of range/, 'enrichment branch 2');
+  const wide = sampleEnrichedEvent('process_exec', { process: sampleProcess({ uid: 2 ** 32 }) });
+  t.throws(() => encodeNative(EVENTS, [bodyRecord(EVENT_TYPE.toBuffer(wide), 0)], direct), /UInt32 value out of range: 4294967296/, 'uid 2^32 from a body');
+  t.throws(() => encodeNative(EVENTS, [{ value: wide, ...src(0) }], EVENT_NATIVE_COLUMNS), /UInt32 value out of range: 4294967296/, 'and from the object');
 });

@@ -81,7 +81,7 @@ export function buildSink(o: SinkOptions): Sink {
     // Events decoded block by block as the encoder writes them (deferred-event.ts) — only where
     // the writer goes Native: the store's format and the table's column readers, as it decides.
     if (store.native && t.nativeColumns && o.deferEventDecoding !== false && t.record === 'tracehound.Event') {
-      const deferred = deferredEvents(new RecordCodec(registry, 'tracehound.Event'), registry, t.nativeColumns);
+      const deferred = deferredEvents(new RecordCodec(registry, 'tracehound.Event'), registry);
       tables.set(topic, { ...t, nativeColumns: deferred.columns });
       decoders.set(topic, deferred.decode);
       continue;

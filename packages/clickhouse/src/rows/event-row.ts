@@ -1,8 +1,8 @@
 import type { Event, Process } from '@tracehound/schemas';
 import { EVENTS } from '../migrations/0001-events.js';
-import { insertColumns } from '../schema/table.js';
+import { insertedColumns } from '../schema/table.js';
 import { nsToClickHouse } from './nanos.js';
-import type { NativeColumns } from './native.js';
+import type { NativeColumnGetters } from './native.js';
 
 /** The kind-specific blocks of an Event; exactly one is set (plus process), stored as JSON in `details`. */
 export const EVENT_BLOCKS = ['exec', 'exit', 'fork', 'file', 'net', 'privilege', 'capability', 'ptrace', 'module', 'mount', 'namespace_change', 'memfd', 'dup', 'bpf', 'audit', 'stats'] as const;
@@ -13,7 +13,134 @@ export interface SourceOffset {
   offset: string;
 }
 
-const s = (v: string | null | undefined): string => v ?? '';
+/** Where an `events` column's value comes from in an Event (the one mapping behind the JSON, Native and Avro writers). */
+export type EventSource =
+  /** The first of these dot paths that is set (not null), else the column type's zero ('' / 0 / false / [] / {}). */
+  | { from: readonly string[] }
+  /** Whether a nullable field is set. */
+  | { present: string }
+  /** One field of each record of an array (e.g. each ancestor's pid). */
+  | { each: string; field: string }
+  /** Computed from the whole event (result, details) or from where the record was read. */
+  | { computed: 'result' | 'details' | 'topic' | 'partition' | 'offset' };
+
+const from = (...paths: string[]): EventSource => ({ from: paths });
+const ancestors = (field: string): EventSource => ({ each: 'process.ancestors', field });
+
+/**
+ * Every `events` column an Event fills, in EVENTS column order. DateTime64 columns are bigint ns
+ * in records; the paths are checked against the Avro schema when the Avro writer is built.
+ */
+export const EVENT_SOURCES: ReadonlyArray<readonly [string, EventSource]> = [
+  ['ts', from('ts')],
+  ['id', from('id')],
+  ['node', from('node')],
+  ['kind', from('kind')],
+  ['enrichment', from('enrichment')],
+  ['has_k8s', { present: 'k8s' }],
+  ['cluster', from('k8s.cluster')],
+  ['namespace', from('k8s.namespace', 'audit.namespace')],
+  ['pod', from('k8s.pod')],
+  ['pod_uid', from('k8s.pod_uid')],
+  ['container', from('k8s.container')],
+  ['image', from('k8s.image')],
+  ['image_id', from('k8s.image_id')],
+  ['service_account', from('k8s.service_account')],
+  ['k8s_node', from('k8s.node')],
+  ['owner_kind', from('k8s.owner_kind')],
+  ['owner_name', from('k8s.owner_name')],
+  ['workload_kind', from('k8s.workload_kind')],
+  ['workload', from('k8s.workload_name')],
+  ['pod_labels', from('k8s.pod_labels')],
+  ['namespace_labels', from('k8s.namespace_labels')],
+  ['pod_annotations', from('k8s.pod_annotations')],
+  ['privileged', from('k8s.privileged')],
+  ['host_pid', from('k8s.host_pid')],
+  ['host_network', from('k8s.host_network')],
+  ['host_ipc', from('k8s.host_ipc')],
+  ['host_path_mounts', from('k8s.host_path_mounts')],
+  ['has_process', { present: 'process' }],
+  ['pid', from('process.pid')],
+  ['tid', from('process.tid')],
+  ['ppid', from('process.ppid')],
+  ['uid', from('process.uid')],
+  ['gid', from('process.gid')],
+  ['euid', from('process.euid')],
+  ['egid', from('process.egid')],
+  ['loginuid', from('process.loginuid')],
+  ['comm', from('process.comm')],
+  ['exe', from('process.exe')],
+  ['args', from('process.args')],
+  ['args_truncated', from('process.args_truncated')],
+  ['cwd', from('process.cwd')],
+  ['tty', from('process.tty')],
+  ['process_start', from('process.start_time')],
+  ['cgroup_id', from('process.cgroup_id')],
+  ['cgroup_path', from('process.cgroup_path')],
+  ['container_id', from('process.container_id')],
+  ['ns_mnt', from('process.ns.mnt')],
+  ['ns_pid', from('process.ns.pid')],
+  ['ns_net', from('process.ns.net')],
+  ['ns_user', from('process.ns.user')],
+  ['ns_uts', from('process.ns.uts')],
+  ['ns_ipc', from('process.ns.ipc')],
+  ['ns_cgroup', from('process.ns.cgroup')],
+  ['ancestor_pids', ancestors('pid')],
+  ['ancestor_comms', ancestors('comm')],
+  ['ancestor_exes', ancestors('exe')],
+  ['ancestor_args', ancestors('args')],
+  ['file_path', from('file.path', 'module.path', 'mount.target')],
+  ['file_new_path', from('file.new_path')],
+  ['file_flags', from('file.flags')],
+  ['file_mode', from('file.mode')],
+  ['net_family', from('net.family', 'dup.socket_family')],
+  ['net_direction', from('net.direction')],
+  ['net_protocol', from('net.protocol')],
+  ['net_src_addr', from('net.src_addr')],
+  ['net_src_port', from('net.src_port')],
+  ['net_dst_addr', from('net.dst_addr', 'dup.remote_addr')],
+  ['net_dst_port', from('net.dst_port', 'dup.remote_port')],
+  ['audit_verb', from('audit.verb')],
+  ['audit_user', from('audit.user')],
+  ['audit_resource', from('audit.resource')],
+  ['result', { computed: 'result' }],
+  ['details', { computed: 'details' }],
+  ['kafka_topic', { computed: 'topic' }],
+  ['kafka_partition', { computed: 'partition' }],
+  ['kafka_offset', { computed: 'offset' }],
+];
+
+/** The value of a column type where its source is not set. */
+export function zeroOf(type: string): unknown {
+  if (type.startsWith('Array(')) return [];
+  if (type.startsWith('Map(')) return {};
+  if (type === 'Bool') return false;
+  if (type.startsWith('DateTime64')) return 0n;
+  if (/^U?Int\d+$/.test(type)) return 0;
+  return '';
+}
+
+/** The events columns writers send, with their types and sources, in insertColumns order; a column without a source fails at load. */
+export const EVENT_COLUMN_SOURCES: ReadonlyArray<{ name: string; type: string; source: EventSource }> = (() => {
+  const byName = new Map(EVENT_SOURCES);
+  return insertedColumns(EVENTS).map(({ name, type }) => {
+    const source = byName.get(name);
+    if (!source) throw new Error(`events column ${name} has no source in EVENT_SOURCES`);
+    return { name, type, source };
+  });
+})();
+
+type Getter = (e: Event, src: SourceOffset) => unknown;
+
+/** Reads a dot path of an Event object (undefined past a null record). */
+function pathGetter(path: string): (e: Event) => unknown {
+  const [a, b, c, ...rest] = path.split('.') as [string, string?, string?];
+  if (rest.length) throw new Error(`event path ${path} is deeper than three fields`);
+  type O = Record<string, unknown> | null | undefined;
+  if (c !== undefined) return (e) => ((e as unknown as Record<string, O>)[a]?.[b!] as O)?.[c];
+  if (b !== undefined) return (e) => (e as unknown as Record<string, O>)[a]?.[b];
+  return (e) => (e as unknown as Record<string, unknown>)[a];
+}
 
 function resultOf(e: Event): number {
   for (const b of EVENT_BLOCKS) {
@@ -22,10 +149,6 @@ function resultOf(e: Event): number {
   }
   return 0;
 }
-
-type Getter = (e: Event, src: SourceOffset) => unknown;
-const k8s = (get: (k: NonNullable<Event['k8s']>) => unknown, none: unknown = ''): Getter => (e) => (e.k8s ? get(e.k8s) : none) ?? none;
-const proc = (get: (p: Process) => unknown, none: unknown = 0): Getter => (e) => (e.process ? get(e.process) : none) ?? none;
 
 /** `JSON.stringify({ [block]: value, … })` of the blocks set, in EVENT_BLOCKS order, without making that object. */
 function detailsOf(e: Event): string {
@@ -37,95 +160,43 @@ function detailsOf(e: Event): string {
   return json ? `${json}}` : '{}';
 }
 
-/**
- * The value of every `events` column an Event fills, in EVENTS column order: the one mapping
- * behind both eventToRow (JSON) and EVENT_NATIVE_COLUMNS (Native). DateTime64 columns are bigint ns here.
- */
-const EVENT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = [
-  ['ts', (e) => e.ts],
-  ['id', (e) => e.id],
-  ['node', (e) => e.node],
-  ['kind', (e) => e.kind],
-  ['enrichment', (e) => s(e.enrichment)],
-  ['has_k8s', (e) => e.k8s !== null],
-  ['cluster', k8s((k) => k.cluster)],
-  ['namespace', (e) => e.k8s?.namespace ?? e.audit?.namespace ?? ''],
-  ['pod', k8s((k) => k.pod)],
-  ['pod_uid', k8s((k) => k.pod_uid)],
-  ['container', k8s((k) => k.container)],
-  ['image', k8s((k) => k.image)],
-  ['image_id', k8s((k) => k.image_id)],
-  ['service_account', k8s((k) => k.service_account)],
-  ['k8s_node', k8s((k) => k.node)],
-  ['owner_kind', k8s((k) => k.owner_kind)],
-  ['owner_name', k8s((k) => k.owner_name)],
-  ['workload_kind', k8s((k) => k.workload_kind)],
-  ['workload', k8s((k) => k.workload_name)],
-  ['pod_labels', k8s((k) => k.pod_labels, {})],
-  ['namespace_labels', k8s((k) => k.namespace_labels, {})],
-  ['pod_annotations', k8s((k) => k.pod_annotations, {})],
-  ['privileged', k8s((k) => k.privileged, false)],
-  ['host_pid', k8s((k) => k.host_pid, false)],
-  ['host_network', k8s((k) => k.host_network, false)],
-  ['host_ipc', k8s((k) => k.host_ipc, false)],
-  ['host_path_mounts', k8s((k) => k.host_path_mounts, [])],
-  ['has_process', (e) => e.process !== null],
-  ['pid', proc((p) => p.pid)],
-  ['tid', proc((p) => p.tid)],
-  ['ppid', proc((p) => p.ppid)],
-  ['uid', proc((p) => p.uid)],
-  ['gid', proc((p) => p.gid)],
-  ['euid', proc((p) => p.euid)],
-  ['egid', proc((p) => p.egid)],
-  ['loginuid', proc((p) => p.loginuid)],
-  ['comm', proc((p) => p.comm, '')],
-  ['exe', proc((p) => p.exe, '')],
-  ['args', proc((p) => p.args, [])],
-  ['args_truncated', proc((p) => p.args_truncated, false)],
-  ['cwd', proc((p) => p.cwd, '')],
-  ['tty', proc((p) => p.tty, '')],
-  ['process_start', proc((p) => p.start_time, 0n)],
-  ['cgroup_id', proc((p) => p.cgroup_id)],
-  ['cgroup_path', proc((p) => p.cgroup_path, '')],
-  ['container_id', proc((p) => p.container_id, '')],
-  ['ns_mnt', proc((p) => p.ns.mnt)],
-  ['ns_pid', proc((p) => p.ns.pid)],
-  ['ns_net', proc((p) => p.ns.net)],
-  ['ns_user', proc((p) => p.ns.user)],
-  ['ns_uts', proc((p) => p.ns.uts)],
-  ['ns_ipc', proc((p) => p.ns.ipc)],
-  ['ns_cgroup', proc((p) => p.ns.cgroup)],
-  ['ancestor_pids', proc((p) => p.ancestors.map((a) => a.pid), [])],
-  ['ancestor_comms', proc((p) => p.ancestors.map((a) => a.comm), [])],
-  ['ancestor_exes', proc((p) => p.ancestors.map((a) => a.exe), [])],
-  ['ancestor_args', proc((p) => p.ancestors.map((a) => a.args), [])],
-  ['file_path', (e) => e.file?.path ?? e.module?.path ?? e.mount?.target ?? ''],
-  ['file_new_path', (e) => s(e.file?.new_path)],
-  ['file_flags', (e) => e.file?.flags ?? 0],
-  ['file_mode', (e) => e.file?.mode ?? 0],
-  ['net_family', (e) => e.net?.family ?? e.dup?.socket_family ?? ''],
-  ['net_direction', (e) => e.net?.direction ?? ''],
-  ['net_protocol', (e) => e.net?.protocol ?? 0],
-  ['net_src_addr', (e) => s(e.net?.src_addr)],
-  ['net_src_port', (e) => e.net?.src_port ?? 0],
-  ['net_dst_addr', (e) => e.net?.dst_addr ?? e.dup?.remote_addr ?? ''],
-  ['net_dst_port', (e) => e.net?.dst_port ?? e.dup?.remote_port ?? 0],
-  ['audit_verb', (e) => s(e.audit?.verb)],
-  ['audit_user', (e) => s(e.audit?.user)],
-  ['audit_resource', (e) => s(e.audit?.resource)],
-  ['result', resultOf],
-  ['details', detailsOf],
-  ['kafka_topic', (_e, src) => src.topic],
-  ['kafka_partition', (_e, src) => src.partition],
-  ['kafka_offset', (_e, src) => src.offset],
-];
-const BY_NAME = new Map(EVENT_COLUMNS);
-/** In the order the migration sends its columns; a column without a getter fails at load. */
-const GETTERS = insertColumns(EVENTS).map((name) => {
-  const get = BY_NAME.get(name);
-  if (!get) throw new Error(`events column ${name} has no value in EVENT_COLUMNS`);
-  return get;
-});
+const COMPUTED: Record<Extract<EventSource, { computed: string }>['computed'], Getter> = {
+  result: resultOf,
+  details: detailsOf,
+  topic: (_e, src) => src.topic,
+  partition: (_e, src) => src.partition,
+  offset: (_e, src) => src.offset,
+};
+
+/** A column's value from an Event object. */
+function getterOf(type: string, source: EventSource): Getter {
+  if ('computed' in source) return COMPUTED[source.computed];
+  if ('present' in source) {
+    const get = pathGetter(source.present);
+    return (e) => get(e) != null;
+  }
+  if ('each' in source) {
+    const list = pathGetter(source.each);
+    const field = source.field;
+    return (e) => ((list(e) ?? []) as Array<Record<string, unknown>>).map((item) => item[field]);
+  }
+  const zero = zeroOf(type);
+  const gets = source.from.map(pathGetter);
+  if (gets.length === 1) {
+    const get = gets[0]!;
+    return (e) => get(e) ?? zero;
+  }
+  return (e) => {
+    for (const get of gets) {
+      const v = get(e);
+      if (v !== null && v !== undefined) return v;
+    }
+    return zero;
+  };
+}
+
+const EVENT_COLUMNS: ReadonlyArray<readonly [string, Getter]> = EVENT_COLUMN_SOURCES.map(({ name, type, source }) => [name, getterOf(type, source)] as const);
+const GETTERS = EVENT_COLUMNS.map(([, get]) => get);
 const NS_COLUMNS = new Set(['ts', 'process_start']);
 
 /** An Event as a row of the `events` table (JSONEachRow object, keys = EVENTS column names). */
@@ -196,4 +267,4 @@ export interface EventRecord extends SourceOffset {
  * The `events` columns in insertColumns(EVENTS) order, each read straight from a record:
  * `encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS)` writes a Native block with no array per row.
  */
-export const EVENT_NATIVE_COLUMNS: NativeColumns<EventRecord> = GETTERS.map((get) => (r: EventRecord) => get(r.value, r));
+export const EVENT_NATIVE_COLUMNS: NativeColumnGetters<EventRecord> = GETTERS.map((get) => (r: EventRecord) => get(r.value, r));

@@ -13,21 +13,30 @@ import { NativeWriter } from './native-writer.js';
  * never wrapped. Round-trip against JSONCompactEachRow and the engine's own bytes: test/native.test.ts.
  */
 
-/**
- * One function per column, in insertColumns(spec) order: the column's value of a row. With
- * `prepare`, each block of rows (NATIVE_CHUNK_ROWS) is first turned into what the functions read,
- * and dropped once written: values decoded there die young instead of being held by every row of
- * a payload (see withPrepare).
- */
-export type NativeColumns<R> = ReadonlyArray<(row: R) => unknown> & { prepare?(rows: readonly R[]): readonly unknown[] };
+/** One function per column, in insertColumns(spec) order: the column's value of a row. */
+export type NativeColumnGetters<R> = ReadonlyArray<(row: R) => unknown>;
 
-/** The same column functions, reading each block of rows after `prepare`. */
-export function withPrepare<R>(columns: NativeColumns<R>, prepare: (rows: readonly R[]) => readonly R[]): NativeColumns<R> {
-  return Object.assign([...columns], { prepare });
+/** Writes one column's values of a block into that column's streams (see NativeStreams). */
+export interface NativeColumnWriter<B> {
+  write(streams: NativeStreams, block: B): void;
 }
 
+/**
+ * Columns that write their own bytes: each chunk of rows (NATIVE_CHUNK_ROWS) is first read once
+ * by `block` (e.g. where every field of each record lies), then every column writes the chunk's
+ * values from that block, in insertColumns(spec) order.
+ */
+export interface NativeBlockColumns<R, B> {
+  block(rows: readonly R[]): B;
+  readonly writers: ReadonlyArray<NativeColumnWriter<B>>;
+}
+
+/** How the encoder reads a table's columns from records of type R. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the block type is private to each NativeBlockColumns
+export type NativeColumns<R> = NativeColumnGetters<R> | NativeBlockColumns<R, any>;
+
 /** The wire type of a column: LowCardinality is the engine's storage, not the payload's. */
-const wireType = (type: string) => type.replaceAll('LowCardinality(String)', 'String');
+export const wireType = (type: string) => type.replaceAll('LowCardinality(String)', 'String');
 
 /** `name Type, …` of the Native payload of a table (LowCardinality as String): how file() reads it. */
 export function nativeStructure(spec: TableSpec): string {
@@ -44,14 +53,6 @@ function checked(v: unknown, min: number, max: number, type: string): number {
   return x;
 }
 
-/** A fixed-width integer column; each value is range-checked before `put` writes it at `at`. */
-const integer = (size: number, min: number, max: number, type: string, put: (b: Buffer, x: number, at: number) => void): ColumnWriter => (w, rows, get) => {
-  w.ensure(size * rows.length);
-  const b = w.buf;
-  let at = w.pos;
-  for (let r = 0; r < rows.length; r++, at += size) put(b, checked(get(rows[r]!), min, max, type), at);
-  w.pos = at;
-};
 const u16 = (b: Buffer, x: number, at: number) => {
   b[at] = x;
   b[at + 1] = x >>> 8;
@@ -62,6 +63,38 @@ const u32 = (b: Buffer, x: number, at: number) => {
   b[at + 2] = x >>> 16;
   b[at + 3] = x >>> 24;
 };
+
+/** The fixed-width integer wire types: size, range, and how one value is put at a position. */
+const INTEGERS: Record<string, { size: number; min: number; max: number; put: (b: Buffer, x: number, at: number) => void }> = {
+  UInt8: { size: 1, min: 0, max: 0xff, put: (b, x, at) => void (b[at] = x) },
+  UInt16: { size: 2, min: 0, max: 0xffff, put: u16 },
+  UInt32: { size: 4, min: 0, max: 0xffff_ffff, put: u32 },
+  Int32: { size: 4, min: -0x8000_0000, max: 0x7fff_ffff, put: u32 },
+};
+
+/** A fixed-width integer column; each value is range-checked before it is put. */
+function integer(type: string): ColumnWriter {
+  const { size, min, max, put } = INTEGERS[type]!;
+  return (w, rows, get) => {
+    w.ensure(size * rows.length);
+    const b = w.buf;
+    let at = w.pos;
+    for (let r = 0; r < rows.length; r++, at += size) put(b, checked(get(rows[r]!), min, max, type), at);
+    w.pos = at;
+  };
+}
+
+/** Appends one value of a fixed-width integer wire type (range-checked), or undefined for other types. */
+export function integerWriter(type: string): ((w: NativeWriter, x: number) => void) | undefined {
+  const int = INTEGERS[type];
+  if (!int) return undefined;
+  const { size, min, max, put } = int;
+  return (w, x) => {
+    w.ensure(size);
+    put(w.buf, checked(x, min, max, type), w.pos);
+    w.pos += size;
+  };
+}
 
 const SCALARS: Record<string, ColumnWriter> = {
   String: (w, rows, get) => {
@@ -74,10 +107,10 @@ const SCALARS: Record<string, ColumnWriter> = {
     w.ensure(rows.length);
     for (let r = 0; r < rows.length; r++) w.buf[w.pos++] = get(rows[r]!) ? 1 : 0;
   },
-  UInt8: integer(1, 0, 0xff, 'UInt8', (b, x, at) => void (b[at] = x)),
-  UInt16: integer(2, 0, 0xffff, 'UInt16', u16),
-  UInt32: integer(4, 0, 0xffff_ffff, 'UInt32', u32),
-  Int32: integer(4, -0x8000_0000, 0x7fff_ffff, 'Int32', u32),
+  UInt8: integer('UInt8'),
+  UInt16: integer('UInt16'),
+  UInt32: integer('UInt32'),
+  Int32: integer('Int32'),
   UInt64: (w, rows, get) => {
     w.ensure(8 * rows.length);
     for (let r = 0; r < rows.length; r++) w.uint64(get(rows[r]!));
@@ -94,9 +127,11 @@ const identity = (v: unknown) => v;
 /**
  * The bytes of one column of a block, appended to chunk by chunk of rows: a column's values must be
  * contiguous in the block (an Array's offsets of all rows, then all its elements), so each part
- * of a column has a stream of its own, joined when the block is complete.
+ * of a column has a stream of its own, joined when the block is complete. A NativeColumnWriter
+ * writes into parts() itself: for Array(T) and Map(String, V), parts()[0] holds the cumulative
+ * UInt64 end offsets (lastOffset), then come the streams of T, or of the keys and the values.
  */
-interface ColumnStreams {
+export interface NativeStreams {
   /** Appends the values `get` reads from `rows`. */
   append<R>(rows: readonly R[], get: (row: R) => unknown): void;
   /** The streams in payload order. */
@@ -106,14 +141,19 @@ interface ColumnStreams {
 
 const STREAM_BYTES = 64 * 1024;
 
+/** The last end offset written to an Array or Map column's offsets stream (0 before the first row). */
+export function lastOffset(offsets: NativeWriter): number {
+  return offsets.pos === 0 ? 0 : offsets.buf.readUInt32LE(offsets.pos - 8) + offsets.buf.readUInt32LE(offsets.pos - 4) * 0x1_0000_0000;
+}
+
 /** A scalar column: one stream. */
-function scalarStreams(write: ColumnWriter): ColumnStreams {
+function scalarStreams(write: ColumnWriter): NativeStreams {
   const out = new NativeWriter(STREAM_BYTES);
   return { append: (rows, get) => write(out, rows, get), parts: () => [out], reset: () => void (out.pos = 0) };
 }
 
 /** Array(T) and Map(String, V) (= Array(Tuple(String, V))): cumulative UInt64 end offsets, then the element streams. */
-function nestedStreams(elements: ColumnStreams[], gather: (v: unknown, lists: unknown[][]) => number): ColumnStreams {
+function nestedStreams(elements: NativeStreams[], gather: (v: unknown, lists: unknown[][]) => number): NativeStreams {
   const offsets = new NativeWriter(STREAM_BYTES);
   let end = 0;
   return {
@@ -136,7 +176,7 @@ function nestedStreams(elements: ColumnStreams[], gather: (v: unknown, lists: un
 }
 
 /** The streams of one (wire) type, built from its nested types. */
-function streamsFor(type: string): ColumnStreams {
+function streamsFor(type: string): NativeStreams {
   const scalar = SCALARS[type];
   if (scalar) return scalarStreams(scalar);
   const array = /^Array\((.*)\)$/.exec(type);
@@ -177,9 +217,9 @@ interface Layout {
   names: string[];
   types: string[];
   /** Each column's streams, reused by every payload of the table (encoding is synchronous, and the payload is a copy). */
-  columns: ColumnStreams[];
+  columns: NativeStreams[];
   /** Reads column i of a row given as an array in insertColumns order. */
-  byIndex: NativeColumns<readonly unknown[]>;
+  byIndex: NativeColumnGetters<readonly unknown[]>;
 }
 const layouts = new WeakMap<TableSpec, Layout>();
 function layoutOf(spec: TableSpec): Layout {
@@ -206,12 +246,19 @@ export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns: Na
 export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, chunkRows = NATIVE_CHUNK_ROWS): Buffer {
   const l = layoutOf(spec);
   const read = (columns ?? l.byIndex) as NativeColumns<R>;
-  if (read.length !== l.names.length) throw new Error(`${spec.name}: ${read.length} column readers for ${l.names.length} columns`);
+  const blocks = 'writers' in read ? read : undefined;
+  const count = blocks ? blocks.writers.length : (read as NativeColumnGetters<R>).length;
+  if (count !== l.names.length) throw new Error(`${spec.name}: ${count} column readers for ${l.names.length} columns`);
   for (const c of l.columns) c.reset();
   for (let first = 0; first < rows.length; first += chunkRows) {
-    const block = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
-    const chunk = (read.prepare ? read.prepare(block) : block) as readonly R[];
-    for (let i = 0; i < l.columns.length; i++) l.columns[i]!.append(chunk, read[i]!);
+    const chunk = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
+    if (blocks) {
+      const block: unknown = blocks.block(chunk);
+      for (let i = 0; i < l.columns.length; i++) blocks.writers[i]!.write(l.columns[i]!, block);
+    } else {
+      const getters = read as NativeColumnGetters<R>;
+      for (let i = 0; i < l.columns.length; i++) l.columns[i]!.append(chunk, getters[i]!);
+    }
   }
   let size = 32;
   for (let i = 0; i < l.columns.length; i++) {

@@ -1,50 +1,69 @@
 import type avro from 'avsc';
-import { withPrepare, type NativeColumns } from '@tracehound/clickhouse';
+import { TracehoundError, isTracehoundError } from '@tracehound/errors';
+import { eventBodyColumns, type EventBodyRecord, type NativeBlockColumns } from '@tracehound/clickhouse';
 import { CONFLUENT_HEADER, SchemaMatch, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, type ConsumedRecord, type Decoder, type SchemaSource } from '@tracehound/kafka';
-import type { RecordCodec } from '@tracehound/schemas';
+import type { Event, RecordCodec } from '@tracehound/schemas';
 
 /**
- * An event whose Avro body is decoded only when its rows are encoded: what the consumer keeps of
- * it meanwhile is its time (for the retention check) and the raw message it already holds.
+ * An event kept as its Avro body in this build's schema until its rows are encoded: what the
+ * consumer reads of it meanwhile is its time (for the retention check).
  */
 export class DeferredEvent {
-  constructor(readonly ts: bigint) {}
+  constructor(readonly ts: bigint, readonly body: Buffer) {}
 }
 
 /**
- * Events written with exactly this build's schema are decoded block by block as the Native
- * encoder writes them, not when consumed: a decoded event takes kilobytes of heap, and held from
- * the fetch until its insert holds, every one of them outlived the young generation and was
- * copied and marked again by the garbage collector (bench/sink-kafka.ts: process CPU per row and
- * peak heap, deferred against decoded at consumption). Decoded per block, they die young.
- * Records of any other schema id are decoded at once, as before; a body that does not decode is
- * found when its block is encoded (a TH_ERR_DECODE naming the record, see SinkWriter).
+ * Events are not decoded into objects at all: the Native encoder writes the events columns
+ * straight from their Avro bodies (eventBodyColumns in @tracehound/clickhouse), decoding only each
+ * event's kind-specific block. A decoded event takes kilobytes of heap and a JS string per field;
+ * copying the bytes takes neither (bench/sink-kafka.ts). Records written with exactly this build's
+ * schema (SchemaMatch) keep their own bytes, read only as far as `ts` when consumed; records of
+ * any other schema id are decoded as before (resolving the writer's schema) and written again in
+ * this build's. A body that does not read is found when its block is encoded: a TH_ERR_DECODE
+ * naming the record (see SinkWriter), which alone is dead-lettered.
  */
-export function deferredEvents(codec: RecordCodec<'tracehound.Event'>, registry: SchemaSource, columns: NativeColumns<never>): { decode: Decoder<unknown>; columns: NativeColumns<never> } {
+export function deferredEvents(codec: RecordCodec<'tracehound.Event'>, registry: SchemaSource): { decode: Decoder<unknown>; columns: NativeBlockColumns<ConsumedRecord<DeferredEvent>, unknown> } {
   const [id, ts] = fieldsOf(codec.type) as [avro.types.Field, avro.types.Field];
   if (id?.name !== 'id' || ts?.name !== 'ts') throw new Error('tracehound.Event must start with id and ts (the sink reads ts before decoding the rest)');
-  const ordinary = avroDecoder(codec) as Decoder<unknown>;
+  const ordinary = avroDecoder(codec);
+  const rewritten: Decoder<unknown> = (msg, topic) => {
+    const value = ordinary(msg, topic);
+    const keep = (e: Event) => {
+      try {
+        return new DeferredEvent(e.ts, codec.type.toBuffer(e));
+      } catch (cause) {
+        throw new TracehoundError('TH_ERR_DECODE', `tracehound.Event of schema ${msg.value!.readUInt32BE(1)} does not fit this build's schema: ${String(cause)}`, { cause });
+      }
+    };
+    return value instanceof Promise ? value.then(keep) : keep(value);
+  };
   const decode = fastPathDecoder<unknown>(new SchemaMatch(codec.type, registry), (buf) => {
     try {
       const afterId = decodeAt<string>(id.type, buf, CONFLUENT_HEADER).offset;
-      return new DeferredEvent(decodeAt<bigint>(ts.type, buf, afterId).value);
+      return new DeferredEvent(decodeAt<bigint>(ts.type, buf, afterId).value, buf.subarray(CONFLUENT_HEADER));
     } catch (cause) {
       throw bodyError(codec.name, buf, cause);
     }
-  }, ordinary);
-  const prepare = (rows: readonly ConsumedRecord<unknown>[]) =>
-    rows.map((r) => {
-      if (!(r.value instanceof DeferredEvent)) return r;
-      const buf = r.raw.value!;
-      try {
-        return { ...r, value: codec.type.fromBuffer(buf.subarray(CONFLUENT_HEADER)) as unknown };
-      } catch (cause) {
-        const err = bodyError(codec.name, buf, cause);
-        Object.assign(err.details, { record: r });
-        throw err;
-      }
-    });
-  return { decode, columns: withPrepare(columns as NativeColumns<ConsumedRecord<unknown>>, prepare) as NativeColumns<never> };
+  }, rewritten);
+  const columns = eventBodyColumns(codec.type);
+  return {
+    decode,
+    columns: {
+      writers: columns.writers,
+      block(rows) {
+        try {
+          return columns.block(rows as unknown as EventBodyRecord[]);
+        } catch (err) {
+          // Named as the consumer names a body that does not decode, with the schema id of its header.
+          const record = isTracehoundError(err, 'TH_ERR_DECODE') ? (err.details.record as ConsumedRecord<DeferredEvent> | undefined) : undefined;
+          if (!record?.raw.value) throw err;
+          const e = bodyError(codec.name, record.raw.value, (err as Error).cause ?? err);
+          Object.assign(e.details, { record });
+          throw e;
+        }
+      },
+    },
+  };
 }
 
 /** The record named by a TH_ERR_DECODE from a deferred event's block (the error's cause chain), if any. */
