@@ -52,7 +52,23 @@ export class Varint {
     return this;
   }
 
-  /** The value as a number (exact up to 2^53 in magnitude). */
+  /** The value at `p` as a number (exact up to 2^53 in magnitude), `next` set: the one- and two-byte forms (lengths, counts, indexes, small ints) read inline. */
+  num(buf: Buffer, p: number): number {
+    const b0 = buf[p];
+    if (b0 !== undefined && b0 < 0x80) {
+      this.next = p + 1;
+      return (b0 >>> 1) ^ -(b0 & 1);
+    }
+    const b1 = buf[p + 1];
+    if (b0 !== undefined && b1 !== undefined && b1 < 0x80) {
+      const n = (b0 & 0x7f) | (b1 << 7);
+      this.next = p + 2;
+      return (n >>> 1) ^ -(n & 1);
+    }
+    return this.read(buf, p).value;
+  }
+
+  /** The value of the last read as a number (exact up to 2^53 in magnitude). */
   get value(): number {
     return this.hi * 0x1_0000_0000 + this.lo;
   }
@@ -65,7 +81,7 @@ const v = new Varint();
 
 /** Reads a string's length at `p` and checks its bytes lie in the body: the position of its first byte is v.next. */
 export function stringAt(buf: Buffer, p: number): number {
-  const len = v.read(buf, p).value;
+  const len = v.num(buf, p);
   if (len < 0 || v.next + len > buf.length) throw new AvroBodyError('the record is truncated');
   return len;
 }
@@ -78,7 +94,7 @@ type Walk = (buf: Buffer, p: number, out: Int32Array, base: number) => number;
 
 /** The item count of an array or map block at `p` (v.next after it, past a byte size if the count was negative). */
 export function blockCount(buf: Buffer, p: number): number {
-  let n = v.read(buf, p).value;
+  let n = v.num(buf, p);
   if (n < 0) {
     n = -n;
     v.read(buf, v.next);
@@ -114,7 +130,10 @@ export function skipper(type: avro.Type): Skip {
       };
     case 'int':
     case 'long':
-      return (b, p) => v.read(b, p).next;
+      return (b, p) => {
+        v.num(b, p);
+        return v.next;
+      };
     case 'float':
     case 'double': {
       const size = t.typeName === 'float' ? 4 : 8;
@@ -139,7 +158,7 @@ export function skipper(type: avro.Type): Skip {
     case 'enum': {
       const symbols = (t as avro.types.EnumType).symbols.length;
       return (b, p) => {
-        const i = v.read(b, p).value;
+        const i = v.num(b, p);
         if (i < 0 || i >= symbols) throw new AvroBodyError(`enum ${t.name} index ${i} out of range`);
         return v.next;
       };
@@ -164,7 +183,7 @@ export function skipper(type: avro.Type): Skip {
     case 'union:wrapped': {
       const branches = (t as avro.types.UnwrappedUnionType).types.map(skipper);
       return (b, p) => {
-        const i = v.read(b, p).value;
+        const i = v.num(b, p);
         const branch = branches[i];
         if (!branch) throw new AvroBodyError(`union branch ${i} out of range`);
         return branch(b, v.next);
@@ -250,7 +269,7 @@ export class AvroSlots {
         }) satisfies Walk;
       }
       return ((b, p, out, base) => {
-        const i = v.read(b, p).value;
+        const i = v.num(b, p);
         if (i === 0) return v.next;
         if (i !== 1) throw new AvroBodyError(`union branch ${i} of ${path} out of range`);
         out[base + index] = v.next;

@@ -34,8 +34,13 @@ type ZeroWriter = (parts: NativeWriter[]) => void;
 function copyString(w: NativeWriter, buf: Buffer, p: number): number {
   const len = stringAt(buf, p);
   const start = varint.next;
-  w.varint(len);
-  w.ensure(len);
+  if (len < 0x80) {
+    w.ensure(len + 1);
+    w.buf[w.pos++] = len;
+  } else {
+    w.varint(len);
+    w.ensure(len);
+  }
   const out = w.buf;
   let at = w.pos;
   if (len < 32) {
@@ -124,7 +129,7 @@ function valueWriter(wire: string, type: avro.Type, base: number, what: string):
     if (name === 'enum') {
       const symbols = (t as avro.types.EnumType).symbols.map((s) => Buffer.from(s));
       return (parts, buf, p) => {
-        const symbol = symbols[varint.read(buf, p).value]!;
+        const symbol = symbols[varint.num(buf, p)]!;
         const next = varint.next;
         const w = parts[base]!;
         w.varint(symbol.length);
@@ -164,7 +169,7 @@ function valueWriter(wire: string, type: avro.Type, base: number, what: string):
   const int = integerWriter(wire);
   if (!int) throw refuse();
   return (parts, buf, p) => {
-    const x = varint.read(buf, p).value;
+    const x = varint.num(buf, p);
     const next = varint.next;
     int(parts[base]!, x);
     return next;
@@ -188,6 +193,20 @@ function columnWriter(slots: AvroSlots, name: string, type: string, source: Even
   if ('from' in source) {
     const paths = source.from.map((path) => ({ at: slots.slot(path).index, write: valueWriter(wire, slots.slot(path).type, 0, what) }));
     const zero = zeroWriter(wire, 0);
+    if (paths.length === 1) {
+      const { at, write } = paths[0]!;
+      return {
+        write(streams, b) {
+          const parts = streams.parts();
+          const { bodies, slots: s, width } = b;
+          for (let r = 0; r < bodies.length; r++) {
+            const p = s[r * width + at]!;
+            if (p >= 0) write(parts, bodies[r]!, p);
+            else zero(parts);
+          }
+        },
+      };
+    }
     return {
       write(streams, b) {
         const parts = streams.parts();
@@ -265,7 +284,7 @@ function computedWriter(slots: AvroSlots, wire: string, computed: Extract<EventS
             for (const at of results) {
               const p = b.slots[r * b.width + at]!;
               if (p >= 0) {
-                x = varint.read(b.bodies[r]!, p).value;
+                x = varint.num(b.bodies[r]!, p);
                 break;
               }
             }
