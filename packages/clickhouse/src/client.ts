@@ -103,8 +103,6 @@ export interface RawInsert {
   settings: Record<string, string | number>;
   /** `name Type, …` of the payload's columns: fileInserter reads the payload with it (no type guessing). */
   structure?: string;
-  /** Called once the engine runs the insert (see InsertOptions.onSent). */
-  onSent?: () => void;
 }
 
 /**
@@ -116,9 +114,7 @@ export function rawInserter(client: object): ((r: RawInsert) => Promise<void>) |
   const e = embeddedOf(client);
   if (!e) return undefined;
   return async (r) => {
-    const running = e.chdb.chdb.rawInsert({ table: r.table, columns: r.columns, format: r.format as 'JSONEachRow', values: r.body, settings: r.settings });
-    r.onSent?.();
-    await running;
+    await e.chdb.chdb.rawInsert({ table: r.table, columns: r.columns, format: r.format as 'JSONEachRow', values: r.body, settings: r.settings });
   };
 }
 
@@ -146,9 +142,7 @@ export function fileInserter(client: object): ((r: RawInsert) => Promise<void>) 
     const path = join(e.spool, `${process.pid}-${++spooled}.${r.format}`);
     await writeFile(path, r.body);
     try {
-      const running = e.chdb.chdb.queryAsync(`INSERT INTO ${r.table} (${r.columns.join(', ')})${settings.length ? ` SETTINGS ${settings.join(', ')}` : ''} SELECT * FROM file(${literal(path)}, '${r.format}', ${literal(r.structure)})`);
-      r.onSent?.();
-      await running;
+      await e.chdb.chdb.queryAsync(`INSERT INTO ${r.table} (${r.columns.join(', ')})${settings.length ? ` SETTINGS ${settings.join(', ')}` : ''} SELECT * FROM file(${literal(path)}, '${r.format}', ${literal(r.structure)})`);
     } finally {
       await rm(path, { force: true });
     }

@@ -28,14 +28,6 @@ export interface InsertOptions {
   settings?: Record<string, number>;
   /** Native: how each column's value is read from a row (e.g. EVENT_NATIVE_COLUMNS over consumed records); rows are value arrays without it. */
   columns?: NativeColumns<never>;
-  /** Native: the payload of these rows, already encoded (nativePayload), instead of encoding them here. */
-  payload?: Buffer;
-  /**
-   * Called once the payload is with the engine and the insert runs there (embedded: its query
-   * has started; server: its request is under way), so the caller can prepare its next payload
-   * meanwhile. Not called if the insert fails before.
-   */
-  onSent?: () => void;
 }
 
 export const FILE_INSERT_MIN_ROWS = 1_000;
@@ -58,35 +50,28 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   // Native is binary: the file reader takes it, the raw insert (text formats) does not.
   const embedded = !native && (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
   const table = qualified({ database }, spec.name);
-  const body = native ? (o.payload ?? nativePayload(spec, rows, o.columns)) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
+  const body = native ? nativeBody(spec, rows, o.columns) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
   try {
     if (embedded) {
-      await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings, ...(o.onSent ? { onSent: o.onSent } : {}) });
+      await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings });
       return rows.length;
     }
     if (body) {
       const exec = (client as Partial<Pick<ClickHouseClient, 'exec'>>).exec?.bind(client);
       if (!exec) throw new Error('a Native insert needs a client with exec');
-      const running = exec({ query: `INSERT INTO ${table} (${insertColumns(spec).join(', ')})${settingsSql} FORMAT Native`, values: Readable.from([body]) });
-      o.onSent?.();
-      const rs = await running;
+      const rs = await exec({ query: `INSERT INTO ${table} (${insertColumns(spec).join(', ')})${settingsSql} FORMAT Native`, values: Readable.from([body]) });
       rs.stream.resume();
       return rows.length;
     }
-    const running = client.insert({ table: `${table} (${insertColumns(spec).join(', ')})${settingsSql}`, values: rows as unknown[], format: format as Exclude<InsertFormat, 'Native'> });
-    o.onSent?.();
-    await running;
+    await client.insert({ table: `${table} (${insertColumns(spec).join(', ')})${settingsSql}`, values: rows as unknown[], format: format as Exclude<InsertFormat, 'Native'> });
   } catch (err) {
     throw toClickHouseError(err, `insert of ${rows.length} rows into ${spec.name} failed`);
   }
   return rows.length;
 }
 
-/**
- * The Native payload of rows (InsertOptions.payload). A value the encoder cannot write (a number
- * out of its column's range, say) is bad data, as the engine would call it: TH_ERR_CLICKHOUSE_DATA.
- */
-export function nativePayload(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Buffer {
+/** A value the Native encoder cannot write (a number out of its column's range, say) is bad data, as the engine would call it. */
+function nativeBody(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Buffer {
   try {
     return columns ? encodeNative(spec, rows as never[], columns) : encodeNative(spec, rows as unknown[][]);
   } catch (err) {

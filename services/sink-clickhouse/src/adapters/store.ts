@@ -1,23 +1,11 @@
-import { insertColumns, insertRows, nativePayload, selectRows, qualified, type ClickHouseLike, type InsertFormat, type InsertOptions, type NativeColumns, type TableSpec } from '@tracehound/clickhouse';
-
-/** A payload encoded ahead, and what to do once the engine has the insert. */
-export interface Sending {
-  payload?: Buffer;
-  onSent?: () => void;
-}
+import { insertColumns, insertRows, selectRows, qualified, type ClickHouseLike, type InsertFormat, type InsertOptions, type NativeColumns, type TableSpec } from '@tracehound/clickhouse';
 
 /** The sink's view of ClickHouse: insert a chunk under a token, and read how far a partition got. */
 export interface SinkStore {
   /** Inserts are Native where the table says how to read its columns (SinkTable.nativeColumns). */
   readonly native: boolean;
-  /**
-   * With `nativeColumns`: a Native insert of records read through them (or of `sending.payload`,
-   * their payload already encoded by `encode`); else rows are objects (toRow). `sending.onSent`
-   * is called once the engine runs the insert (InsertOptions.onSent).
-   */
-  insert(spec: TableSpec, rows: readonly unknown[], token: string, nativeColumns?: NativeColumns<never>, sending?: Sending): Promise<void>;
-  /** The Native payload of records read through `nativeColumns`; TH_ERR_CLICKHOUSE_DATA when a value cannot be written. */
-  encode(spec: TableSpec, rows: readonly unknown[], nativeColumns: NativeColumns<never>): Buffer;
+  /** With `nativeColumns`: a Native insert of records read through them; else rows are objects (toRow). */
+  insert(spec: TableSpec, rows: readonly unknown[], token: string, nativeColumns?: NativeColumns<never>): Promise<void>;
   /** The highest offset of `topic`/`partition` already in the table, or -1n (read from its kafka_progress projection). */
   storedUpTo(spec: TableSpec, topic: string, partition: number): Promise<bigint>;
 }
@@ -38,10 +26,9 @@ export function clickhouseStore(client: ClickHouseLike, database: string, format
   const json = format === 'Native' ? 'JSONCompactEachRow' : format;
   return {
     native: format === 'Native',
-    encode: (spec, rows, nativeColumns) => nativePayload(spec, rows, nativeColumns),
-    async insert(spec, rows, token, nativeColumns, sending = {}) {
-      const o = { token, settings, ...(via ? { via } : {}), ...(sending.onSent ? { onSent: sending.onSent } : {}) };
-      if (nativeColumns) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native', columns: nativeColumns, ...(sending.payload ? { payload: sending.payload } : {}) }));
+    async insert(spec, rows, token, nativeColumns) {
+      const o = { token, settings, ...(via ? { via } : {}) };
+      if (nativeColumns) return void (await insertRows(client, database, spec, rows, { ...o, format: 'Native', columns: nativeColumns }));
       // JSONCompactEachRow sends values in column order, without the keys.
       const columns = insertColumns(spec); // once per chunk, not per row
       const values = json === 'JSONCompactEachRow' ? rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) : rows;
