@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { TracehoundError, errorMessage, isTracehoundError } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
 import { counter } from '@tracehound/metrics';
+import { CoalescedCommits } from './commits.js';
 import { deadLetterMessage } from './dead-letter.js';
 import type { BatchingProducer } from './producer.js';
 
@@ -89,6 +90,7 @@ const batchFailures = counter({ name: 'tracehound_kafka_batch_failures_total', h
  */
 export class BatchConsumer<T> {
   private readonly consumer: Consumer;
+  private readonly commits: CoalescedCommits;
 
   constructor(kafka: Kafka, private readonly o: BatchConsumerOptions<T>) {
     this.consumer = kafka.consumer({
@@ -97,6 +99,7 @@ export class BatchConsumer<T> {
       maxBytesPerPartition: o.maxBytesPerPartition ?? 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
+    this.commits = new CoalescedCommits((offsets) => this.consumer.commitOffsets(offsets));
   }
 
   get raw(): Consumer {
@@ -128,7 +131,7 @@ export class BatchConsumer<T> {
         const before = committed;
         committed = (async () => {
           await before;
-          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+          await this.commits.commit(batch.topic, batch.partition, (BigInt(last) + 1n).toString());
           consumed.inc({ group: this.o.groupId, topic: batch.topic }, handled);
         })();
         committed.catch(() => undefined); // awaited below: a failed commit fails the batch

@@ -9,3 +9,4 @@ export { waitForKafka } from './startup.js';
 export { SchemaMatch, fastPathDecoder, type SchemaSource } from './schema-match.js';
 export { CONFLUENT_HEADER, bodyError, decodeAt, fieldsOf, trailingNullable } from './avro-layout.js';
 export { murmur2, murmur2Partitioner } from './partitioner.js';
+export { CoalescedCommits } from './commits.js';

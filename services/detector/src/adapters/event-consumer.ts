@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { errorMessage, isTracehoundError } from '@tracehound/errors';
-import { deadLetterMessage, runBatches, type BatchingProducer, type OutgoingMessage } from '@tracehound/kafka';
+import { CoalescedCommits, deadLetterMessage, runBatches, type BatchingProducer, type OutgoingMessage } from '@tracehound/kafka';
 import type { Logger } from '@tracehound/logging';
 import { counter } from '@tracehound/metrics';
 
@@ -33,9 +33,11 @@ const deadLettered = counter({ name: 'tracehound_detector_deadlettered_total', h
 export class EventConsumer<T> {
   private readonly consumer: Consumer;
   private readonly committed = new Map<number, bigint>();
+  private readonly commits: CoalescedCommits;
 
   constructor(kafka: Kafka, private readonly o: EventConsumerOptions<T>) {
     this.consumer = kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000 });
+    this.commits = new CoalescedCommits((offsets) => this.consumer.commitOffsets(offsets));
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const mine = new Set((payload.memberAssignment[o.topic] ?? []) as number[]);
       for (const p of [...this.committed.keys()]) {
@@ -89,7 +91,7 @@ export class EventConsumer<T> {
     const hold = this.o.holdback(partition);
     const commit = hold !== undefined && hold < next ? hold : next;
     if (commit > this.committed.get(partition)!) {
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition, offset: String(commit) }]);
+      await this.commits.commit(batch.topic, partition, String(commit));
       this.committed.set(partition, commit);
     }
     consumed.inc({ topic: batch.topic }, records.length);
