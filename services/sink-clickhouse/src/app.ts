@@ -78,7 +78,7 @@ export function buildSink(o: SinkOptions): Sink {
   const codecs = new Map<RecordName, Decoder<unknown>>();
   const store = clickhouseStore(o.clickhouse, o.ddl.database, o.format, o.insertVia, o.insertSettings);
   for (const [topic, t] of tables) {
-    // Events decoded block by block as the encoder writes them (deferred-event.ts) — only where
+    // Events written to Native straight from their Avro bodies (deferred-event.ts) — only where
     // the writer goes Native: the store's format and the table's column readers, as it decides.
     if (store.native && t.nativeColumns && o.deferEventDecoding !== false && t.record === 'tracehound.Event') {
       const deferred = deferredEvents(new RecordCodec(registry, 'tracehound.Event'), registry);

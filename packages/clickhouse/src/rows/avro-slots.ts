@@ -261,7 +261,8 @@ export class AvroSlots {
       const valueType = branch ?? f.type;
       const index = this.byPath.size;
       this.byPath.set(path, { index, type: valueType });
-      const inner: Walk = valueType.typeName === 'record' ? this.record(valueType, path) : ((s: Skip): Walk => (b, p) => s(b, p))(skipper(valueType));
+      // A skipper is a walk that fills no slot.
+      const inner: Walk = valueType.typeName === 'record' ? this.record(valueType, path) : skipper(valueType);
       if (!branch) {
         return ((b, p, out, base) => {
           out[base + index] = p;
