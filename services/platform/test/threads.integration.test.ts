@@ -62,7 +62,9 @@ t.test('the real pipeline across threads: enricher and detector in workers, sink
   // Across the threads: enriched in one worker, evaluated in another, handed to the sink on this one.
   const text = await eventually(async () => {
     const s = await scrape();
-    return /^tracehound_detector_events_total\{[^}]*\} 2$/m.test(s) && /^tracehound_sink_rows_total\{table="events"\} 2$/m.test(s) ? s : undefined;
+    // The sink counts a record consumed once its offset is committed, after its row is stored.
+    const sinkConsumed = /^tracehound_kafka_consumed_total\{group="[^"]+\.sink",topic="[^"]+\.events\.enriched"\} 2$/m;
+    return /^tracehound_detector_events_total\{[^}]*\} 2$/m.test(s) && /^tracehound_sink_rows_total\{table="events"\} 2$/m.test(s) && sinkConsumed.test(s) ? s : undefined;
   }, 60_000, 'the detector\'s and the sink\'s counts at /metrics');
   t.match(text, /^tracehound_enricher_events_total\{outcome="unresolved"\} 1$/m, 'the enricher\'s counts, from its worker');
   t.match(text, /^tracehound_enricher_events_total\{outcome="host"\} 1$/m);
