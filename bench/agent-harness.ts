@@ -92,6 +92,7 @@ export function treeAt(rev: string): string {
     if (name === '@tracehound') cpSync(join(nm, name), join(dir, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
     else symlinkSync(join(nm, name), join(dir, 'node_modules', name));
   }
+  samePatches(dir);
   for (const ws of ['packages', 'services', 'schemas']) {
     const base = join(ROOT, ws);
     const names = ws === 'schemas' ? [''] : readdirSync(base);
@@ -101,6 +102,34 @@ export function treeAt(rev: string): string {
     }
   }
   return dir;
+}
+
+/**
+ * The installed packages carry this tree's patches (patches/, applied at install). A package
+ * patched here whose patch differs in the earlier tree is copied into it, this tree's patch taken
+ * back out and the earlier tree's applied, so an earlier commit runs with its own dependencies.
+ */
+function samePatches(dir: string): void {
+  const here = join(ROOT, 'patches');
+  if (!existsSync(here)) return;
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.patch'))) {
+    const theirs = join(dir, 'patches', file);
+    const patch = readFileSync(join(here, file));
+    if (existsSync(theirs) && readFileSync(theirs).equals(patch)) continue;
+    const name = file.slice(0, file.lastIndexOf('+')).replace('+', '/');
+    if (name.startsWith('@')) {
+      // The scope's folder is a link into this tree's install: made a folder of links first.
+      const scope = name.split('/')[0]!;
+      rmSync(join(dir, 'node_modules', scope), { force: true });
+      mkdirSync(join(dir, 'node_modules', scope));
+      for (const member of readdirSync(join(ROOT, 'node_modules', scope))) symlinkSync(join(ROOT, 'node_modules', scope, member), join(dir, 'node_modules', scope, member));
+    }
+    const target = join(dir, 'node_modules', name);
+    rmSync(target, { force: true });
+    cpSync(join(ROOT, 'node_modules', name), target, { recursive: true });
+    execFileSync('patch', ['-R', '-p1', '-s', '-d', dir], { input: patch });
+    if (existsSync(theirs)) execFileSync('patch', ['-p1', '-s', '-d', dir], { input: readFileSync(theirs) });
+  }
 }
 
 export interface RunningAgent {
