@@ -58,6 +58,12 @@ function cases(): Case[] {
       }
     }
   }
+  // Deltas whose varints take 1 to 10 bytes, on both sides of the 30-bit fast path.
+  const deltas = [0, 1, -1, 63, 64, -64, -65, 8191, 8192, 2 ** 30 - 1, 2 ** 30, -(2 ** 30), -(2 ** 30) - 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 40, -(2 ** 40), 1_764_000_000_000, Number.MAX_SAFE_INTEGER];
+  for (const timestampDelta of deltas) {
+    const offsetDelta = Math.abs(timestampDelta) < 2 ** 31 ? Math.abs(timestampDelta) : i;
+    out.push({ offsetDelta, timestampDelta, key: 'k', value: randomBytes(i++ % 700), headers: {} });
+  }
   return out;
 }
 
