@@ -107,7 +107,11 @@ t.test('5,000 messages of mixed sizes over 3 partitions in one batch come back f
   const producer = new BatchingProducer(tk.kafka, { lingerMs: 5, maxBatchMessages: 5_000, maxBatchBytes: 64 << 20, compression: 'lz4' });
   await producer.connect();
   // Compressible values (as events are), so that the whole batch stays within the broker's request limits.
-  const sent = Array.from({ length: 5_000 }, (_, i) => ({ key: `k${i % 11}`, value: Buffer.concat([randomBytes(8), Buffer.from(`${i}:`.padEnd(SIZES[i % SIZES.length]! % 20_000, 'event'))]) }));
+  const sent = Array.from({ length: 5_000 }, (_, i) => ({
+    key: `k${i % 11}`,
+    value: Buffer.concat([randomBytes(8), Buffer.from(`${i}:`.padEnd(SIZES[i % SIZES.length]! % 20_000, 'event'))]),
+    ...(i % 3 === 0 ? { headers: { n: String(i) } } : {}),
+  }));
   await producer.send(topic, sent);
   await producer.disconnect();
 
@@ -115,12 +119,15 @@ t.test('5,000 messages of mixed sizes over 3 partitions in one batch come back f
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const got = new Map<string, Buffer[]>();
+  const headers = new Map<number, string>();
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     consumer.run({
       eachMessage: async ({ message }) => {
         const k = message.key!.toString();
         got.set(k, [...(got.get(k) ?? []), message.value!]);
+        const n = message.headers?.n;
+        if (n !== undefined) headers.set(Number(n.toString()), message.value!.subarray(8).toString().split(':')[0]!);
         if (++count === sent.length) resolve();
       },
     }).catch(reject);
@@ -134,4 +141,6 @@ t.test('5,000 messages of mixed sizes over 3 partitions in one batch come back f
   }
   t.equal(count, sent.length, 'every message consumed');
   t.equal(mismatched, 0, "each key's values in the order sent, byte for byte");
+  t.equal(headers.size, 1_667, 'every third message carried its header');
+  t.ok([...headers].every(([n, v]) => String(n) === v), 'each header on its own message');
 });
