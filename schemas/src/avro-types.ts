@@ -23,6 +23,66 @@ interface LogicalTypeInternals {
   _underlyingType: avro.Type;
 }
 
+/** avsc's cursor over the buffer being read or written (writes past its end are redone larger). */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Writes a 64-bit long as Avro does (zig-zag, then 7 bits a byte), from its two 32-bit halves:
+ * the same bytes as avsc's long with a bigint underneath (PreciseLong), which goes through an
+ * 8-byte buffer allocated per value. Events carry several nanosecond timestamps each.
+ */
+function writeLong64(tap: Tap, v: bigint): void {
+  const lo = Number(BigInt.asUintN(32, v));
+  const hi = Number(BigInt.asIntN(32, v >> 32n));
+  const sign = hi >> 31;
+  let zhi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+  let zlo = ((lo << 1) ^ sign) >>> 0;
+  const buf = tap.buf;
+  let pos = tap.pos;
+  while (zhi !== 0 || zlo > 0x7f) {
+    buf[pos++] = (zlo & 0x7f) | 0x80;
+    zlo = ((zlo >>> 7) | (zhi << 25)) >>> 0;
+    zhi >>>= 7;
+  }
+  buf[pos++] = zlo;
+  tap.pos = pos;
+}
+
+/** Reads what writeLong64 writes (at most 10 bytes; a read past the end leaves the tap invalid, as avsc's). */
+function readLong64(tap: Tap): bigint {
+  const buf = tap.buf;
+  let pos = tap.pos;
+  let lo = 0;
+  let hi = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = buf[pos++]! & 0xff;
+    const bits = b & 0x7f;
+    if (shift < 28) lo |= bits << shift;
+    else if (shift === 28) {
+      lo |= bits << 28;
+      hi |= bits >>> 4;
+    } else if (shift < 64) hi |= bits << (shift - 32);
+    shift += 7;
+  } while (b & 0x80 && shift < 70);
+  tap.pos = pos;
+  const neg = lo & 1;
+  let vlo = ((lo >>> 1) | (hi << 31)) >>> 0;
+  let vhi = hi >>> 1;
+  if (neg) {
+    vlo = ~vlo >>> 0;
+    vhi = ~vhi;
+  }
+  return (BigInt(vhi | 0) << 32n) | BigInt(vlo);
+}
+
 export class NanosType extends avro.types.LogicalType {
   constructor(schema: avro.Schema, opts?: avro.ForSchemaOptions) {
     super(schema, opts);
@@ -42,6 +102,15 @@ export class NanosType extends avro.types.LogicalType {
   protected override _resolve(type: avro.Type): ((v: unknown) => unknown) | undefined {
     if (type instanceof NanosType) return (v) => v;
     return undefined;
+  }
+  /** avsc's encoders call this per value; the checks are those of `_toValue` and PreciseLong's isValid. */
+  protected _write(tap: Tap, any: unknown): void {
+    const v = this._toValue(any);
+    if (v === undefined || v < INT64_MIN || v > INT64_MAX) throw new Error(`invalid "long" (timestamp-nanos): ${String(any)}`);
+    writeLong64(tap, v);
+  }
+  protected _read(tap: Tap): bigint {
+    return readLong64(tap);
   }
 }
 

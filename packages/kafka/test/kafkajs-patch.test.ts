@@ -2,7 +2,7 @@ import t from 'tap';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { decompressFrame } from 'lz4-napi';
-import { testKafka } from '@tracehound/testkit';
+import { testKafka, zigzagVarint } from '@tracehound/testkit';
 import { BatchingProducer, COMPRESSION, registerCompression, topicName } from '../src/index.js';
 
 /**
@@ -16,29 +16,16 @@ const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: { of
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (o: object) => Promise<{ buffer: Buffer }> };
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (o: object) => Record<string, Array<{ n: number }>>;
 
-/** Kafka's zig-zag varint (signed, as the record format writes lengths and deltas). */
-function varint(n: number): Buffer {
-  let z = (BigInt(n) << 1n) ^ (BigInt(n) >> 63n);
-  z = BigInt.asUintN(64, z);
-  const out: number[] = [];
-  do {
-    let b = Number(z & 0x7fn);
-    z >>= 7n;
-    if (z) b |= 0x80;
-    out.push(b);
-  } while (z);
-  return Buffer.from(out);
-}
-const bytes = (v: Buffer | string | null) => (v === null ? varint(-1) : Buffer.concat([varint(Buffer.byteLength(v)), Buffer.from(v)]));
+const bytes = (v: Buffer | string | null) => (v === null ? zigzagVarint(-1) : Buffer.concat([zigzagVarint(Buffer.byteLength(v)), Buffer.from(v)]));
 
 /** A record (format v2) from the specification: length, attributes, deltas, key, value, headers. */
 function referenceRecord(r: { offsetDelta: number; timestampDelta: number; key: Buffer | string | null; value: Buffer | string | null; headers: Record<string, string | Buffer> }): Buffer {
   const headers = Object.entries(r.headers);
   const body = Buffer.concat([
-    Buffer.from([0]), varint(r.timestampDelta), varint(r.offsetDelta), bytes(r.key), bytes(r.value),
-    varint(headers.length), ...headers.flatMap(([k, v]) => [bytes(k), bytes(v)]),
+    Buffer.from([0]), zigzagVarint(r.timestampDelta), zigzagVarint(r.offsetDelta), bytes(r.key), bytes(r.value),
+    zigzagVarint(headers.length), ...headers.flatMap(([k, v]) => [bytes(k), bytes(v)]),
   ]);
-  return Buffer.concat([varint(body.length), body]);
+  return Buffer.concat([zigzagVarint(body.length), body]);
 }
 
 /** Value sizes on both sides of the encoder's power-of-two buffer sizes, and a few larger ones. */

@@ -77,4 +77,5 @@ export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
   };
 }
 export { testPki, type TestPki } from './tls.js';
+export { zigzagVarint } from './varint.js';
 export { Receiver, type Behaviour, type Received } from './receiver.js';
