@@ -21,9 +21,11 @@ export interface BatchingProducerOptions {
 }
 
 /**
- * kafkajs groups a request's messages by partition copying each partition's list once per
- * message (quadratic in the messages per partition): past a couple of thousand messages per
- * request that costs more per message than the request itself (bench/enricher-throughput.ts).
+ * 2,000 messages per request. kafkajs as published groups a request's messages by partition in
+ * time quadratic in the messages per partition, which made larger requests cost more per message
+ * (bench/enricher-throughput.ts); the installed kafkajs is patched to group in linear time
+ * (patches/, README "Kafka client"), and 5,000 per request then gained nothing in the agent
+ * (bench/agent-capacity.ts) while holding more memory.
  */
 export const DEFAULT_PRODUCER: BatchingProducerOptions = { lingerMs: 5, maxBatchMessages: 2_000, maxBatchBytes: 4 * 1024 * 1024, compression: 'lz4' };
 

@@ -22,10 +22,10 @@ export interface KafkaSinkOptions {
 
 /**
  * A node's events share a handful of keys (one per container, one for the host), so a batch
- * lands in a few partitions; kafkajs groups a batch per partition at a cost that grows with the
- * square of the messages per partition (2,000 per batch published the most per CPU second in
- * bench/agent-kafka-sink.ts). A longer linger than the default gathers the loader's
- * reads into fewer requests at low rates (latency is already bounded by the loader's 100 ms poll).
+ * lands in a few partitions. 2,000 messages per request: with the patched kafkajs (linear
+ * grouping) 5,000 published no more at the agent's limit and raised its peak RSS by ~30 MB
+ * (bench/agent-capacity.ts). A longer linger than the default gathers the loader's reads into
+ * fewer requests at low rates (latency is already bounded by the loader's 100 ms poll).
  */
 export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, maxBatchMessages: 2_000 };
 
