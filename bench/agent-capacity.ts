@@ -8,7 +8,8 @@
  * climbs its own ladder, ROUNDS times, the order rotated per round; the summary compares every
  * launch with the first one (ratios of medians).
  * Run: sudo npx tsx bench/agent-capacity.ts [ROUNDS=1] [STEP_S=4]
- *   AGENTS='before=cli@<git rev> --max-semi-space-size=4;now=agent --max-semi-space-size=4' (see agent-harness.ts)
+ *   AGENTS='before=cli@<git rev> --max-semi-space-size=4;now=agent MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=4'
+ *   (label=cli|agent[@rev] [NAME=value …] [node options]; see agent-harness.ts)
  *   RATES=1000,10000,… (the ladder's paced rates, opens/s)
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -94,7 +95,7 @@ const at = (steps: Step[], rate: number) => steps.find((s) => s.rate === rate);
 
 for (const l of LAUNCHES) {
   for (const [r, steps] of results.get(l.label)!.entries()) {
-    console.log(`\n${l.label} (${l.entry}${l.root === ROOT ? '' : ` from ${l.root}`} ${l.nodeOptions.join(' ')}), round ${r + 1}:\n`);
+    console.log(`\n${l.label} (${l.entry}${l.root === ROOT ? '' : ` from ${l.root}`} ${[...Object.entries(l.env).map(([k, v]) => `${k}=${v}`), ...l.nodeOptions].join(' ')}), round ${r + 1}:\n`);
     console.log('| paced at | opens/s achieved | events/s published | kernel drops | CPU: Node agent + loader | agent CPU µs/event | agent peak RSS | loader USS | load avg |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const s of steps) console.log(row(s));

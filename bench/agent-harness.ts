@@ -62,17 +62,22 @@ export interface AgentLaunch {
   root: string;
   entry: 'cli' | 'agent';
   nodeOptions: string[];
+  /** Environment variables of the agent process (e.g. glibc's MALLOC_* tunables). */
+  env: Record<string, string>;
 }
 
 /**
- * Parses `label=entry[@git-rev] [node options]` items separated by `;`, e.g.
- * `before=cli@HEAD~3 --max-semi-space-size=4;now=agent --max-semi-space-size=4`.
+ * Parses `label=entry[@git-rev] [NAME=value …] [node options]` items separated by `;`, e.g.
+ * `before=cli@HEAD~3 --max-semi-space-size=4;now=agent MALLOC_ARENA_MAX=2 --max-semi-space-size=4`.
  */
 export function parseLaunches(spec: string): AgentLaunch[] {
   return spec.split(';').map((s) => s.trim()).filter(Boolean).map((item) => {
     const m = /^([\w.-]+)=(cli|agent)(?:@(\S+))?\s*(.*)$/.exec(item);
-    if (!m) throw new Error(`agent launch "${item}": expected label=cli|agent[@rev] [node options]`);
-    return { label: m[1]!, entry: m[2] as 'cli' | 'agent', root: m[3] ? treeAt(m[3]) : ROOT, nodeOptions: m[4]!.split(/\s+/).filter(Boolean) };
+    if (!m) throw new Error(`agent launch "${item}": expected label=cli|agent[@rev] [NAME=value …] [node options]`);
+    const words = m[4]!.split(/\s+/).filter(Boolean);
+    const isEnv = (w: string) => /^[A-Z_][A-Z0-9_]*=/.test(w);
+    const env = Object.fromEntries(words.filter(isEnv).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+    return { label: m[1]!, entry: m[2] as 'cli' | 'agent', root: m[3] ? treeAt(m[3]) : ROOT, nodeOptions: words.filter((w) => !isEnv(w)), env };
   });
 }
 
@@ -150,6 +155,7 @@ export async function startAgent(launch: AgentLaunch, port = 19464): Promise<Run
     env: {
       ...process.env, NODE_OPTIONS: '', TRACEHOUND_TOPIC_PREFIX: uniquePrefix('bench'), TRACEHOUND_AGENT_HTTP_PORT: String(port), TRACEHOUND_DATA_DIR: dataDir,
       TRACEHOUND_KAFKA_BROKERS: cfg.TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_LOG_LEVEL: 'warn', TRACEHOUND_AGENT_LOADER: join(ROOT, 'bpf/.output/tracehound-loader'),
+      ...launch.env,
     },
   });
   for (let i = 0; i < 300; i++) {
