@@ -71,7 +71,7 @@ function readLong64(tap: Tap): bigint {
       hi |= bits >>> 4;
     } else if (shift < 64) hi |= bits << (shift - 32);
     shift += 7;
-  } while (b & 0x80 && shift < 70);
+  } while (b & 0x80); // a value longer than 10 bytes is read to its end, its excess bits dropped (as avsc does)
   tap.pos = pos;
   const neg = lo & 1;
   let vlo = ((lo >>> 1) | (hi << 31)) >>> 0;

@@ -61,6 +61,8 @@ t.test('nanosecond timestamps are written as Avro longs byte for byte and read b
   for (const bad of [1.5, 'x', 2n ** 63n, -(2n ** 63n) - 1n, null]) t.throws(() => nanos.toBuffer(bad), `${String(bad)} refused`);
   const long = nanos.toBuffer(1_764_367_200_123_456_789n);
   t.throws(() => nanos.fromBuffer(long.subarray(0, long.length - 1)), 'a cut value does not read');
+  const padded = Buffer.from([0x8a, ...Array(9).fill(0x80), 0x00]); // 5, in 11 bytes
+  t.equal(nanos.fromBuffer(padded), 5n, 'an over-long encoding is read to its end (no trailing bytes left)');
 });
 
 t.test('a plain long past 2^53 is refused rather than silently rounded', async (t) => {

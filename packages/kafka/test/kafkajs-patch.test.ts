@@ -63,6 +63,7 @@ t.test('records are encoded byte for byte as the format specifies, across buffer
     if (!got.equals(referenceRecord(c))) bad++;
   }
   t.equal(bad, 0, `${all.length} records, each equal to the reference encoding`);
+  t.throws(() => Record({ timestampDelta: 1.5, key: null, value: 'x' }), 'a fractional timestamp delta is refused, as kafkajs does');
 });
 
 t.test('a compressed record batch holds exactly the records, one after another', async (t) => {
