@@ -1,6 +1,9 @@
 import avro from 'avsc';
 import { composeSchema } from './compose.js';
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /**
  * `long` with logicalType `timestamp-nanos` maps to a JS bigint, so nanosecond timestamps
  * round-trip exactly (avsc's plain long throws past 2^53). Plain longs stay numbers: ids,
@@ -15,7 +18,7 @@ const PreciseLong = avro.types.LongType.__with({
   },
   fromJSON: (x: unknown) => BigInt(x as string | number),
   toJSON: (n: bigint) => n.toString(),
-  isValid: (n: unknown) => typeof n === 'bigint' && n >= -(2n ** 63n) && n < 2n ** 63n,
+  isValid: (n: unknown) => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX,
   compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
 });
 
@@ -28,9 +31,6 @@ interface Tap {
   buf: Buffer;
   pos: number;
 }
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Writes a 64-bit long as Avro does (zig-zag, then 7 bits a byte), from its two 32-bit halves:
@@ -103,7 +103,7 @@ export class NanosType extends avro.types.LogicalType {
     if (type instanceof NanosType) return (v) => v;
     return undefined;
   }
-  /** avsc's encoders call this per value; the checks are those of `_toValue` and PreciseLong's isValid. */
+  /** avsc's encoders call this per value; the checks are those of `_toValue` and PreciseLong's isValid (the same bounds). */
   protected _write(tap: Tap, any: unknown): void {
     const v = this._toValue(any);
     if (v === undefined || v < INT64_MIN || v > INT64_MAX) throw new Error(`invalid "long" (timestamp-nanos): ${String(any)}`);
