@@ -1,5 +1,6 @@
 import t from 'tap';
-import { migrate, migrationSql, MIGRATIONS, selectRows } from '../src/index.js';
+import { sampleEnrichedEvent } from '@tracehound/schemas';
+import { EVENTS, createTable, eventToRow, insertRows, migrate, migrationSql, MIGRATIONS, selectRows, type Migration } from '../src/index.js';
 import { RETENTION, freshDatabase, session } from './helpers.js';
 
 t.test('migrations apply once, are recorded, and re-running applies nothing', async (t) => {
@@ -15,6 +16,32 @@ t.test('migrations apply once, are recorded, and re-running applies nothing', as
   const tables = (await selectRows<{ name: string }>(ch, 'SELECT name FROM system.tables WHERE database = {db:String}', { db: m1 })).map((r) => r.name);
   for (const name of ['events', 'alerts', 'alert_state', 'rule_history', 'api_audit', 'users', 'api_tokens', 'events_per_minute', 'alerts_per_minute', 'events_per_minute_mv']) {
     t.ok(tables.includes(name), `${name} exists`);
+  }
+});
+
+t.test('events parts below 128 MiB are Compact, on new tables and on tables migrated before the setting', async (t) => {
+  const ch = session();
+  const setting = /min_bytes_for_wide_part = 134217728/;
+  const fresh = freshDatabase('m');
+  await migrate(ch, { database: fresh, retention: RETENTION });
+  const older = freshDatabase('m');
+  const { min_bytes_for_wide_part: _added, ...settingsBefore } = EVENTS.settings;
+  const eventsBefore: Migration = { ...MIGRATIONS[0]!, up: (ctx) => createTable(ctx, { ...EVENTS, settings: settingsBefore }) };
+  await migrate(ch, { database: older, retention: RETENTION }, undefined, [eventsBefore, ...MIGRATIONS.slice(1).filter((m) => m.version < 12)]);
+  const before = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db: older });
+  t.notMatch(before[0]!.engine_full, setting, 'a table created before the setting lacks it');
+  t.same((await migrate(ch, { database: older, retention: RETENTION })).applied, [12]);
+  const now = Date.now();
+  // 20,000 rows, as the sink inserts at most: ~17 MiB uncompressed, a Wide part at the engine's default 10 MiB.
+  const rows = Array.from({ length: 20_000 }, (_, i) => eventToRow(sampleEnrichedEvent('process_exec', { id: `c-${i}`, ts: BigInt(now - i) * 1_000_000n }), { topic: 't', partition: 0, offset: String(i) }));
+  for (const db of [fresh, older]) {
+    const [row] = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db });
+    t.match(row!.engine_full, setting, `${db === fresh ? 'new' : 'older'} table has the setting`);
+    await insertRows(ch, db, EVENTS, rows);
+    const parts = await selectRows<{ part_type: string; rows: string; bytes: string }>(ch, "SELECT part_type, toString(rows) AS rows, toString(data_uncompressed_bytes) AS bytes FROM system.parts WHERE database = {db:String} AND table = 'events' AND active", { db });
+    t.same(parts.map((p) => p.rows), ['20000'], 'one part of every row');
+    t.ok(Number(parts[0]!.bytes) > 10 * 2 ** 20, `the insert is above the default threshold (${parts[0]!.bytes} bytes)`);
+    t.equal(parts[0]!.part_type, 'Compact');
   }
 });
 

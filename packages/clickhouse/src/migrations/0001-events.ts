@@ -2,6 +2,16 @@ import { createTable, type TableSpec } from '../schema/table.js';
 import { KAFKA_PROGRESS_PROJECTION, REPLACING_WITH_PROJECTIONS, T, type Migration } from './migration.js';
 
 /**
+ * Parts of the events table below this many uncompressed bytes are written Compact (one data file
+ * with every column) rather than Wide (two files per column and stream, a few hundred here). An
+ * insert of the sink's 20,000 rows is ~17 MiB, above the engine's default 10 MiB: as Wide parts,
+ * creating their files in the file system took most of the insert thread's CPU, and Compact parts
+ * took the sink from ~45k to ~80k rows/s (bench/sink-kafka.ts). Merged parts above it are Wide,
+ * as queries over large parts want.
+ */
+export const EVENTS_WIDE_PART_BYTES = 128 * 1024 * 1024;
+
+/**
  * The flattened Event (schemas/avro/Event.avsc): one column per field people filter or group
  * on; the kind-specific block as JSON in `details` so nothing is lost. Row mapping:
  * src/rows/event-row.ts. Sort key and codecs: see bench/sink-layout.ts and README "Storage".
@@ -100,7 +110,7 @@ export const EVENTS = {
   ttl: (ctx) => `toDateTime(ts) + toIntervalDay(${ctx.retention.eventsDays})`,
   projections: [KAFKA_PROGRESS_PROJECTION],
   dedupWindow: 1000,
-  settings: { ttl_only_drop_parts: 1, ...REPLACING_WITH_PROJECTIONS },
+  settings: { ttl_only_drop_parts: 1, ...REPLACING_WITH_PROJECTIONS, min_bytes_for_wide_part: EVENTS_WIDE_PART_BYTES },
   shardBy: 'cityHash64(id)',
 } as const satisfies TableSpec;
 

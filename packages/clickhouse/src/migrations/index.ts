@@ -10,9 +10,10 @@ import { migration as rollups } from './0008-rollups.js';
 import { migration as notificationDeliveries } from './0009-notification-deliveries.js';
 import { migration as notificationRouteHistory } from './0010-notification-route-history.js';
 import { migration as usersDedup } from './0011-users-dedup.js';
+import { migration as eventsCompactParts } from './0012-events-compact-parts.js';
 
 /** Every migration, in version order: a new table or change is one file plus one line here. */
-export const MIGRATIONS: readonly Migration[] = [events, alerts, alertState, ruleHistory, apiAudit, users, apiTokens, rollups, notificationDeliveries, notificationRouteHistory, usersDedup];
+export const MIGRATIONS: readonly Migration[] = [events, alerts, alertState, ruleHistory, apiAudit, users, apiTokens, rollups, notificationDeliveries, notificationRouteHistory, usersDedup, eventsCompactParts];
 
 export type { Migration } from './migration.js';
 export { EVENTS } from './0001-events.js';
