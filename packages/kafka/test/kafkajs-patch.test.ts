@@ -14,6 +14,11 @@ import { BatchingProducer, COMPRESSION, registerCompression, topicName } from '.
 const require = createRequire(import.meta.url);
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: { offsetDelta?: number; timestampDelta?: number; key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string | Buffer> }) => { buffer: Buffer; size(): number };
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (o: object) => Promise<{ buffer: Buffer }> };
+type Decoded = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]> };
+const Decoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => { offset: number; canReadBytes(n: number): boolean; readVarIntBytes(): Buffer };
+const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: object) => Promise<{ records: Decoded[] }>;
+const RecordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (d: object, ctx: object) => Decoded;
+const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, p: { partition: number; highWatermark: string; messages: Array<{ offset: string }> }) => { messages: Array<{ offset: string }> };
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (o: object) => Record<string, Array<{ n: number }>>;
 
 const bytes = (v: Buffer | string | null) => (v === null ? zigzagVarint(-1) : Buffer.concat([zigzagVarint(Buffer.byteLength(v)), Buffer.from(v)]));
@@ -26,6 +31,23 @@ function referenceRecord(r: { offsetDelta: number; timestampDelta: number; key: 
     zigzagVarint(headers.length), ...headers.flatMap(([k, v]) => [bytes(k), bytes(v)]),
   ]);
   return Buffer.concat([zigzagVarint(body.length), body]);
+}
+
+/** A record batch (format v2) from the specification around records already encoded; the CRC is not checked by readers here. */
+function referenceBatch(o: { firstOffset: bigint; firstTimestamp: bigint; maxTimestamp: bigint; logAppendTime?: boolean; records: Buffer[] }): Buffer {
+  const head = Buffer.alloc(61);
+  head.writeBigInt64BE(o.firstOffset, 0);
+  head.writeInt32BE(4 + 1 + 4 + 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4 + Buffer.concat(o.records).length, 8);
+  head.writeInt8(2, 16); // magic
+  head.writeInt16BE(o.logAppendTime ? 0x8 : 0, 21);
+  head.writeInt32BE(o.records.length - 1, 23);
+  head.writeBigInt64BE(o.firstTimestamp, 27);
+  head.writeBigInt64BE(o.maxTimestamp, 35);
+  head.writeBigInt64BE(-1n, 43);
+  head.writeInt16BE(-1, 51);
+  head.writeInt32BE(-1, 53);
+  head.writeInt32BE(o.records.length, 57);
+  return Buffer.concat([head, ...o.records]);
 }
 
 /** Value sizes on both sides of the encoder's power-of-two buffer sizes, and a few larger ones. */
@@ -132,3 +154,53 @@ t.test('5,000 messages of mixed sizes over 3 partitions in one batch come back f
   t.equal(headers.size, 1_667, 'every third message carried its header');
   t.ok([...headers].every(([n, v]) => String(n) === v), 'each header on its own message');
 });
+
+// Offsets and timestamps are computed in numbers when the sum is exact, else as before; the bases
+// include values past 2^53 so that both ways are taken.
+const BASES: Array<[bigint, bigint]> = [[0n, 1_764_000_000_000n], [123_456_789n, 0n], [2n ** 53n - 100n, 2n ** 53n - 1000n], [2n ** 62n, -(2n ** 40n)]];
+
+t.test('record batches decode to the offsets, timestamps, keys, values and headers the format gives', async (t) => {
+  const all = cases().filter((c) => BigInt(c.timestampDelta) + 2n ** 62n < 2n ** 63n);
+  for (const [firstOffset, firstTimestamp] of BASES) {
+    for (const logAppendTime of [false, true]) {
+      const maxTimestamp = firstTimestamp + 5n;
+      const { records } = await RecordBatchDecoder(new Decoder(referenceBatch({ firstOffset, firstTimestamp, maxTimestamp, logAppendTime, records: all.map(referenceRecord) })));
+      let bad = 0;
+      for (const [i, c] of all.entries()) {
+        const r = records[i]!;
+        const want = { offset: String(firstOffset + BigInt(c.offsetDelta)), timestamp: String(logAppendTime ? maxTimestamp : firstTimestamp + BigInt(c.timestampDelta)) };
+        const key = c.key === null ? null : Buffer.from(c.key);
+        const headersOk = Object.keys(r.headers).length === Object.keys(c.headers).length && Object.entries(c.headers).every(([k, v]) => Buffer.from(v).equals(r.headers[k] as Buffer));
+        if (r.offset !== want.offset || r.timestamp !== want.timestamp || !(key === null ? r.key === null : key.equals(r.key!)) || !Buffer.from(c.value).equals(r.value!) || !headersOk) bad++;
+      }
+      t.equal(records.length, all.length);
+      t.equal(bad, 0, `${all.length} records from offset ${firstOffset}, timestamp ${firstTimestamp}${logAppendTime ? ' (log append time)' : ''}: every field as written`);
+    }
+  }
+});
+
+t.test('a record with bytes past its fields, or fields past its length, reads as from a buffer of its own', async (t) => {
+  const c = (i: number): Case => ({ offsetDelta: i, timestampDelta: i * 1000, key: `k${i}`, value: `value ${i}`, headers: i % 2 ? { h: `x${i}` } : {} });
+  const body = (r: Buffer) => { const d = new Decoder(r); const b = d.readVarIntBytes(); return b; };
+  // Record 1 carries 3 bytes after its headers; record 3 claims 2 bytes fewer than its fields take.
+  const raw = [0, 1, 2, 3, 4].map((i) => body(referenceRecord(c(i))));
+  const framed = raw.map((b, i) => (i === 1 ? Buffer.concat([zigzagVarint(b.length + 3), b, Buffer.from([9, 9, 9])]) : i === 3 ? Buffer.concat([zigzagVarint(b.length - 2), b]) : Buffer.concat([zigzagVarint(b.length), b])));
+  const ctx = { firstOffset: 10n, firstTimestamp: 1_764_000_000_000n, maxTimestamp: 1_764_000_009_000n };
+  const { records } = await RecordBatchDecoder(new Decoder(referenceBatch({ ...ctx, records: framed })));
+  // What readers did before: each record from a buffer of exactly its length.
+  const own = new Decoder(Buffer.concat(framed));
+  const want: Decoded[] = [];
+  for (let i = 0; i < framed.length; i++) want.push(RecordDecoder(new Decoder(own.readVarIntBytes()), { firstOffset: String(ctx.firstOffset), firstTimestamp: String(ctx.firstTimestamp) }));
+  const view = (r: Decoded) => [r.offset, r.timestamp, r.key?.toString('hex'), r.value?.toString('hex'), JSON.stringify(Object.entries(r.headers).map(([k, v]) => [k, String(v)]))];
+  t.same(records.map(view), want.map(view), 'the same records, fields and all');
+  t.same(records.slice(0, 3).map((r) => [r.offset, r.value?.toString()]), [['10', 'value 0'], ['11', 'value 1'], ['12', 'value 2']], 'bytes past a record\'s fields are skipped');
+});
+
+t.test('a batch keeps the messages at or after the fetched offset, also past 2^53', async (t) => {
+  const at = (fetched: string, offsets: string[]) => new Batch('t', fetched, { partition: 0, highWatermark: '0', messages: offsets.map((offset) => ({ offset })) }).messages.map((m) => m.offset);
+  t.same(at('100', ['98', '99', '100', '101']), ['100', '101']);
+  t.same(at('9007199254740992', ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740994']), ['9007199254740992', '9007199254740993', '9007199254740994']);
+  t.same(at('9007199254740993', ['9007199254740992', '9007199254740993', '9007199254740994']), ['9007199254740993', '9007199254740994'], 'offsets numbers cannot tell apart are compared exactly');
+  t.same(at('0', ['0', '1']), ['0', '1']);
+});
+
