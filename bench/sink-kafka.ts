@@ -18,6 +18,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createClickHouse, selectRows } from '@tracehound/clickhouse';
 import { silentLogger } from '@tracehound/logging';
@@ -61,6 +62,8 @@ const rates = new Map<string, number[]>(variants.map(({ name }) => [name, []]));
 const cpu = new Map<string, Array<{ usPerRow: number; cores: number }>>(variants.map(({ name }) => [name, []]));
 /** Peak heap used and RSS of the process while the sink ran (sampled every 50 ms), MiB. */
 const peaks = new Map<string, Array<{ heap: number; rss: number }>>(variants.map(({ name }) => [name, []]));
+/** Event-loop delay of the sink's thread while it ran, p99 and max, ms. */
+const delays = new Map<string, Array<{ p99: number; max: number }>>(variants.map(({ name }) => [name, []]));
 let run = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
   for (const [v, { name, format, insertSettings, concurrently, recordsPerHandle, defer }] of variants.entries()) {
@@ -82,6 +85,9 @@ for (let rep = 0; rep < REPEATS; rep++) {
       kafka, clickhouse: ch, ddl: { database, retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } }, registryUrl: tk.registryUrl,
       topicPrefix: tk.prefix, groupId: `${tk.prefix}.${database}`, logger: silentLogger(), insertVia: 'file', format, insertSettings, partitionsConcurrently: concurrently, ...(recordsPerHandle ? { recordsPerHandle } : {}), ...(defer === false ? { deferEventDecoding: false } : {}),
     });
+    // How long the thread the sink runs on was held at a time (the API shares it in the all-in-one process).
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const peak = { heap: 0, rss: 0 };
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
@@ -96,7 +102,9 @@ for (let rep = 0; rep < REPEATS; rep++) {
     rates.get(name)!.push(N / wall);
     cpu.get(name)!.push({ usPerRow: (used.user + used.system) / N, cores: (used.user + used.system) / 1e6 / wall });
     clearInterval(sampler);
+    loopDelay.disable();
     peaks.get(name)!.push(peak);
+    delays.get(name)!.push({ p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 });
     await sink.close();
     await ch.command({ query: `DROP DATABASE ${database} SYNC` });
   }
@@ -105,13 +113,13 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const base = median(rates.get(variants[ONLY ?? 0]!.name)!);
 console.log(`sink end to end — ${fmt(N)} enriched events on 6 partitions → events table (chDB), ${REPEATS} runs per variant, median (min–max) rows/s — ${machine()}`);
 console.log(`load average (1/5/15 min) at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('| variant | rows/s | vs baseline | CPU µs per row (process) | cores busy | peak heap used / RSS, MiB |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| variant | rows/s | vs baseline | CPU µs per row (process) | cores busy | peak heap used / RSS, MiB | event-loop delay p99 / max, ms |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { name } of variants) {
   if (!rates.get(name)!.length) continue;
   const v = [...rates.get(name)!].sort((a, b) => a - b);
   const c = cpu.get(name)!;
-  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x | ${fmt(median(c.map((x) => x.usPerRow)), 1)} | ${fmt(median(c.map((x) => x.cores)), 2)} | ${fmt(median(peaks.get(name)!.map((x) => x.heap)))} / ${fmt(median(peaks.get(name)!.map((x) => x.rss)))} |`);
+  console.log(`| ${name} | ${fmt(median(v))} (${fmt(v[0]!)}–${fmt(v[v.length - 1]!)}) | ${(median(v) / base).toFixed(2)}x | ${fmt(median(c.map((x) => x.usPerRow)), 1)} | ${fmt(median(c.map((x) => x.cores)), 2)} | ${fmt(median(peaks.get(name)!.map((x) => x.heap)))} / ${fmt(median(peaks.get(name)!.map((x) => x.rss)))} | ${fmt(median(delays.get(name)!.map((x) => x.p99)))} / ${fmt(median(delays.get(name)!.map((x) => x.max)))} |`);
 }
 await ch.close();
 rmSync(dir, { recursive: true, force: true });

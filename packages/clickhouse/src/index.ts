@@ -7,7 +7,7 @@ export { insertRows, selectRows, runCommand, FILE_INSERT_MIN_ROWS, type ClickHou
 export { DATA_ERROR_CODES, LIMIT_ERROR_CODES, clickhouseCode, toClickHouseError } from './errors.js';
 export { eventToRow, rowToEvent, EVENT_BLOCKS, EVENT_NATIVE_COLUMNS, EVENT_SELECT, type EventRecord, type EventRow, type SourceOffset } from './rows/event-row.js';
 export { alertToRow } from './rows/alert-row.js';
-export { encodeNative, nativeStructure, nativeSupported, type NativeBlockColumns, type NativeColumnGetters, type NativeColumns } from './rows/native.js';
+export { encodeNative, encodeNativeYielding, nativeStructure, nativeSupported, type NativeBlockColumns, type NativeColumnGetters, type NativeColumns } from './rows/native.js';
 export { deliveryToRow } from './rows/delivery-row.js';
 export { clickHouseToMs, msToClickHouse, nsToClickHouse, nsToIso } from './rows/nanos.js';
 export { storageFromConfig, type StorageSettings } from './config.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fileInserter, rawInserter } from './client.js';
-import { encodeNative, nativeStructure, type NativeColumns } from './rows/native.js';
+import { encodeNativeYielding, nativeStructure, type NativeColumns } from './rows/native.js';
 import { qualified } from './schema/ddl.js';
 import { insertColumns, insertStructure, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
@@ -50,7 +50,7 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   // Native is binary: the file reader takes it, the raw insert (text formats) does not.
   const embedded = !native && (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
   const table = qualified({ database }, spec.name);
-  const body = native ? nativeBody(spec, rows, o.columns) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
+  const body = native ? await nativeBody(spec, rows, o.columns) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
   try {
     if (embedded) {
       await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings });
@@ -71,9 +71,9 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
 }
 
 /** A value the Native encoder cannot write (a number out of its column's range, say) is bad data, as the engine would call it. */
-function nativeBody(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Buffer {
+async function nativeBody(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Promise<Buffer> {
   try {
-    return columns ? encodeNative(spec, rows as never[], columns) : encodeNative(spec, rows as unknown[][]);
+    return await encodeNativeYielding(spec, rows, columns as NativeColumns<unknown> | undefined);
   } catch (err) {
     throw new TracehoundError('TH_ERR_CLICKHOUSE_DATA', `insert of ${rows.length} rows into ${spec.name} failed: cannot encode as Native: ${errorMessage(err)}`, { cause: err });
   }

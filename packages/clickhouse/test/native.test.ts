@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TracehoundError } from '@tracehound/errors';
 import { EVENT_KIND_SYMBOLS, avroType, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
-import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, eventBodyColumns, type TableSpec } from '../src/index.js';
+import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, encodeNativeYielding, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, eventBodyColumns, type TableSpec } from '../src/index.js';
 import { NATIVE_CHUNK_ROWS } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
@@ -92,6 +92,34 @@ t.test('encodeNative writes the bytes the engine itself writes for the same rows
   t.ok(encodeNative(EVENTS, records.slice(0, 200), EVENT_NATIVE_COLUMNS, 64).equals(engine), 'byte for byte when the records are read 64 at a time');
   t.ok(encodeNative(EVENTS, records.slice(0, 200), EVENT_NATIVE_COLUMNS, 1).equals(engine), 'and one at a time');
   t.ok(encodeNative(EVENTS, records.slice(0, 200), EVENT_NATIVE_COLUMNS).equals(engine), 'and again (the column streams are reused from payload to payload)');
+});
+
+t.test('encoding with turns for the event loop writes the same payloads, also several at once for one table', async (t) => {
+  const whole = encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS);
+  const firstHalf = encodeNative(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS);
+  const secondHalf = encodeNative(EVENTS, records.slice(300), EVENT_NATIVE_COLUMNS, 7);
+  let turns = 0;
+  let ticking = true;
+  const tick = () => { if (ticking) { turns++; setImmediate(tick); } };
+  setImmediate(tick);
+  // Three at once for the same table, and a synchronous one while they are under way: each its own payload.
+  const pending = [
+    encodeNativeYielding(EVENTS, records, EVENT_NATIVE_COLUMNS, 64),
+    encodeNativeYielding(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS, 64),
+    encodeNativeYielding(EVENTS, records.slice(300), EVENT_NATIVE_COLUMNS, 7),
+  ];
+  const during = encodeNative(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS);
+  const [a, b, c] = await Promise.all(pending);
+  ticking = false;
+  t.ok(a!.equals(whole), 'all 600 records');
+  t.ok(b!.equals(firstHalf), 'the first 300');
+  t.ok(c!.equals(secondHalf), 'the last 300, 7 at a time');
+  t.ok(during.equals(firstHalf), 'a synchronous payload written while the others were under way');
+  t.ok(turns >= 600 / 64 - 1, `the event loop ran ${turns} times while they were written`);
+  t.ok(encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS).equals(whole), 'and the table\'s own streams are right afterwards');
+  const values = events.slice(0, 100).map((e, i) => eventValues(e, src(i)));
+  t.ok((await encodeNativeYielding(EVENTS, values, undefined, 16)).equals(encodeNative(EVENTS, values)), 'rows given as value arrays');
+  await t.rejects(encodeNativeYielding(EVENTS, records, EVENT_NATIVE_COLUMNS.slice(1) as never), /column readers/, 'a wrong reader count is refused');
 });
 
 t.test('a value Native cannot carry is refused as bad data, nothing stored', async (t) => {
