@@ -13,7 +13,8 @@
  * commit's bench for it). Baseline: the sink
  * before Native, JSONCompactEachRow through file(), folding, 1 partition at a time — the same
  * baseline as in earlier runs, so ratios of runs of different code compare.
- * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise.
+ * Median (min–max) of `repeats` runs, variants interleaved so they share the machine's noise; also
+ * the event-loop delay of the sink's thread (p99 and max, ms), which the API shares in `tracehound up`.
  * Needs the local stack (Kafka, registry). Run: npx tsx bench/sink-kafka.ts [events=100000] [repeats=3] [only=variant number, for a profile]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
