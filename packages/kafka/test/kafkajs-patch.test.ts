@@ -204,3 +204,50 @@ t.test('a batch keeps the messages at or after the fetched offset, also past 2^5
   t.same(at('0', ['0', '1']), ['0', '1']);
 });
 
+
+type PushedRequest = { entry: { correlationId: number; resolve: () => void; reject: () => void }; expectResponse: boolean; sendRequest: () => void };
+const RequestQueue = require('kafkajs/src/network/requestQueue') as new (o: object) => {
+  throttleCheckTimeoutId: unknown; pending: unknown[]; inflight: Map<number, unknown>;
+  push(r: PushedRequest): void; maybeThrottle(ms: number): void; checkPendingRequests(): void; fulfillRequest(r: { correlationId: number; payload: Buffer | null; size: number }): void; destroy(): void;
+};
+const quietLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+t.test('a request queue with nothing waiting sets no timer, and throttled or queued requests are still sent', async (t) => {
+  const q = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 't', broker: 'b', logger: quietLogger });
+  t.teardown(() => q.destroy());
+  q.checkPendingRequests();
+  t.equal(q.throttleCheckTimeoutId, null, 'no timer while nothing waits');
+  const sent: number[] = [];
+  const request = (correlationId: number): PushedRequest => ({ entry: { correlationId, resolve: () => undefined, reject: () => undefined }, expectResponse: true, sendRequest: () => sent.push(correlationId) });
+  q.push(request(1));
+  q.push(request(2));
+  t.same(sent, [1], 'the first is sent at once, the second waits for the in-flight limit');
+  q.fulfillRequest({ correlationId: 1, payload: null, size: 0 });
+  t.same(sent, [1, 2], 'sent when the first is answered');
+  q.fulfillRequest({ correlationId: 2, payload: null, size: 0 });
+  await new Promise((r) => setTimeout(r, 30)); // the check armed while request 2 waited fires once
+  t.equal(q.throttleCheckTimeoutId, null, 'and no timer once nothing waits');
+  q.maybeThrottle(40);
+  const at = Date.now();
+  q.push(request(3));
+  t.same(sent, [1, 2], 'held while the broker throttles');
+  while (sent.length < 3 && Date.now() - at < 2_000) await new Promise((r) => setTimeout(r, 5));
+  t.same(sent, [1, 2, 3], 'sent once the throttle ends');
+  t.ok(Date.now() - at >= 39, `after ${Date.now() - at} ms`);
+});
+
+t.test('an idle connection does not wake the event loop (real broker)', async (t) => {
+  const tk = await testKafka('kafkajs-idle', ['eventsRaw'], 1);
+  const producer = new BatchingProducer(tk.kafka);
+  await producer.connect();
+  await producer.send(topicName(tk.prefix, 'eventsRaw'), [{ key: 'k', value: Buffer.from('v') }]);
+  const proto = RequestQueue.prototype as unknown as { checkPendingRequests(this: unknown): void };
+  const original = proto.checkPendingRequests;
+  let checks = 0;
+  proto.checkPendingRequests = function (this: unknown) { checks++; original.call(this); };
+  t.teardown(() => { proto.checkPendingRequests = original; });
+  await new Promise((r) => setTimeout(r, 500));
+  await producer.disconnect();
+  // Published kafkajs re-arms a 1 ms timer per connection for as long as it lives: hundreds here.
+  t.ok(checks < 20, `${checks} queue checks in 500 ms of an idle, connected producer`);
+});
