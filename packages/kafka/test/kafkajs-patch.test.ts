@@ -181,7 +181,7 @@ t.test('record batches decode to the offsets, timestamps, keys, values and heade
 
 t.test('a record with bytes past its fields, or fields past its length, reads as from a buffer of its own', async (t) => {
   const c = (i: number): Case => ({ offsetDelta: i, timestampDelta: i * 1000, key: `k${i}`, value: `value ${i}`, headers: i % 2 ? { h: `x${i}` } : {} });
-  const body = (r: Buffer) => { const d = new Decoder(r); const b = d.readVarIntBytes(); return b; };
+  const body = (r: Buffer) => new Decoder(r).readVarIntBytes();
   // Record 1 carries 3 bytes after its headers; record 3 claims 2 bytes fewer than its fields take.
   const raw = [0, 1, 2, 3, 4].map((i) => body(referenceRecord(c(i))));
   const framed = raw.map((b, i) => (i === 1 ? Buffer.concat([zigzagVarint(b.length + 3), b, Buffer.from([9, 9, 9])]) : i === 3 ? Buffer.concat([zigzagVarint(b.length - 2), b]) : Buffer.concat([zigzagVarint(b.length), b])));
