@@ -3,6 +3,10 @@ import { sampleEnrichedEvent } from '@tracehound/schemas';
 import { EVENTS, createTable, eventToRow, insertRows, migrate, migrationSql, MIGRATIONS, selectRows, type Migration } from '../src/index.js';
 import { RETENTION, freshDatabase, session } from './helpers.js';
 
+/** The events table's engine clause as the engine reports it (settings and TTL included). */
+const eventsEngine = async (ch: ReturnType<typeof session>, db: string) =>
+  (await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db }))[0]!.engine_full;
+
 t.test('migrations apply once, are recorded, and re-running applies nothing', async (t) => {
   const ch = session();
   const m1 = freshDatabase('m');
@@ -28,15 +32,13 @@ t.test('events parts below 128 MiB are Compact, on new tables and on tables migr
   const { min_bytes_for_wide_part: _added, ...settingsBefore } = EVENTS.settings;
   const eventsBefore: Migration = { ...MIGRATIONS[0]!, up: (ctx) => createTable(ctx, { ...EVENTS, settings: settingsBefore }) };
   await migrate(ch, { database: older, retention: RETENTION }, undefined, [eventsBefore, ...MIGRATIONS.slice(1).filter((m) => m.version < 12)]);
-  const before = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db: older });
-  t.notMatch(before[0]!.engine_full, setting, 'a table created before the setting lacks it');
+  t.notMatch(await eventsEngine(ch, older), setting, 'a table created before the setting lacks it');
   t.same((await migrate(ch, { database: older, retention: RETENTION })).applied, [12]);
   const now = Date.now();
   // 20,000 rows, as the sink inserts at most: ~17 MiB uncompressed, a Wide part at the engine's default 10 MiB.
   const rows = Array.from({ length: 20_000 }, (_, i) => eventToRow(sampleEnrichedEvent('process_exec', { id: `c-${i}`, ts: BigInt(now - i) * 1_000_000n }), { topic: 't', partition: 0, offset: String(i) }));
   for (const db of [fresh, older]) {
-    const [row] = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db });
-    t.match(row!.engine_full, setting, `${db === fresh ? 'new' : 'older'} table has the setting`);
+    t.match(await eventsEngine(ch, db), setting, `${db === fresh ? 'new' : 'older'} table has the setting`);
     await insertRows(ch, db, EVENTS, rows);
     const parts = await selectRows<{ part_type: string; rows: string; bytes: string }>(ch, "SELECT part_type, toString(rows) AS rows, toString(data_uncompressed_bytes) AS bytes FROM system.parts WHERE database = {db:String} AND table = 'events' AND active", { db });
     t.same(parts.map((p) => p.rows), ['20000'], 'one part of every row');
@@ -51,8 +53,7 @@ t.test('a changed retention alters the TTL at the next start', async (t) => {
   await migrate(ch, { database: m2, retention: RETENTION });
   const r = await migrate(ch, { database: m2, retention: { ...RETENTION, eventsDays: 7 } });
   t.same(r.ttlChanged, ['events']);
-  const [row] = await selectRows<{ engine_full: string }>(ch, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'events'", { db: m2 });
-  t.match(row!.engine_full, /toIntervalDay\(7\)/);
+  t.match(await eventsEngine(ch, m2), /toIntervalDay\(7\)/);
 });
 
 t.test('cluster DDL: ON CLUSTER, Replicated engines, Distributed tables, views on local tables', async (t) => {
