@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import kafkajs, { type ISocketFactory, type Kafka as KafkaClient, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@tracehound/logging';
 import { registerCompression } from './compression.js';
@@ -34,6 +35,26 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  */
 const EXPECTED_WARNINGS = [/^Limiting retries for the idempotent producer/];
 
+/**
+ * kafkajs logs every failed response at error level, also the protocol errors it retries (a
+ * partition whose leader the broker has not taken up yet, right after the topic was created; a
+ * leader moving). Those are warnings: the request is retried, and when the retries are spent the
+ * caller gets the error and reports it. Their messages come from kafkajs's own table of protocol
+ * errors, the ones it marks retriable.
+ */
+const RETRIED_RESPONSE_ERRORS: ReadonlySet<string> = new Set(
+  (createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as { errorCodes: { retriable: boolean; message: string }[] }).errorCodes
+    .filter((e) => e.retriable)
+    .map((e) => e.message),
+);
+
+/** The level a kafkajs log entry is written at: a retried protocol error in a response is a warning. */
+export function kafkaLogLevel(namespace: string, level: number, entry: object): number {
+  const error = (entry as { error?: unknown }).error;
+  const retried = level === logLevel.ERROR && namespace === 'Connection' && typeof error === 'string' && RETRIED_RESPONSE_ERRORS.has(error);
+  return retried ? logLevel.WARN : level;
+}
+
 /** A kafkajs client that logs through pino and knows the LZ4 codec. */
 export function createKafka(o: KafkaClientOptions): KafkaClient {
   registerCompression();
@@ -48,8 +69,9 @@ export function createKafka(o: KafkaClientOptions): KafkaClient {
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;
-      if (level === logLevel.WARN && EXPECTED_WARNINGS.some((re) => re.test(message))) return;
-      log[LEVELS[level] ?? 'info']({ namespace, ...rest }, message);
+      const at = kafkaLogLevel(namespace, level, entry);
+      if (at === logLevel.WARN && EXPECTED_WARNINGS.some((re) => re.test(message))) return;
+      log[LEVELS[at] ?? 'info']({ namespace, ...rest }, message);
     },
   });
 }

@@ -1,19 +1,8 @@
 import t from 'tap';
 import { connect, type Socket } from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
-import type { Logger } from '@tracehound/logging';
-import { stackConfig, testKafka } from '@tracehound/testkit';
+import { capturingLogger, stackConfig, testKafka } from '@tracehound/testkit';
 import { BatchingProducer, createKafka, topicName } from '../src/index.js';
-
-interface Entry { level: string; msg: string; namespace?: string }
-
-/** A logger that keeps what kafkajs logs through createKafka (it calls child(), then a level method). */
-function capturingLogger(): { logger: Logger; entries: Entry[] } {
-  const entries: Entry[] = [];
-  const at = (level: string) => (obj: { namespace?: string }, msg: string) => entries.push({ level, msg, ...(obj.namespace ? { namespace: obj.namespace } : {}) });
-  const logger = { child: () => logger, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-  return { logger: logger as unknown as Logger, entries };
-}
 
 /** Connections to the real broker that can be reset and then refused (the broker itself is shared and keeps running). */
 function switchableSockets(): { factory: ISocketFactory; cut(): void; restore(): void } {

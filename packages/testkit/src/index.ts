@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CommonConfig, loadConfig } from '@tracehound/config';
 import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject, type TopicId } from '@tracehound/kafka';
-import { silentLogger } from '@tracehound/logging';
+import { silentLogger, type Logger } from '@tracehound/logging';
 import { RecordCodec, createRegistry, type Alert, type Event } from '@tracehound/schemas';
 
 /**
@@ -79,3 +79,14 @@ export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
 export { testPki, type TestPki } from './tls.js';
 export { zigzagVarint } from './varint.js';
 export { Receiver, type Behaviour, type Received } from './receiver.js';
+
+export interface LoggedEntry { level: string; msg: string; namespace?: string; error?: unknown }
+
+/** A logger that keeps what is logged through it, e.g. kafkajs's lines via createKafka (child(), then a level method). */
+export function capturingLogger(): { logger: Logger; entries: LoggedEntry[] } {
+  const entries: LoggedEntry[] = [];
+  const at = (level: string) => (obj: { namespace?: string; error?: unknown }, msg: string) =>
+    entries.push({ level, msg, ...(obj.namespace ? { namespace: obj.namespace } : {}), ...(obj.error !== undefined ? { error: obj.error } : {}) });
+  const logger = { child: () => logger, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  return { logger: logger as unknown as Logger, entries };
+}
