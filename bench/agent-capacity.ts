@@ -22,7 +22,7 @@ const ROUNDS = Number(process.argv[2] ?? 1);
 const STEP_S = Number(process.argv[3] ?? 4);
 const RATES = (process.env.RATES ?? '1000,10000,25000,40000,50000,60000,75000,100000,125000,150000,200000').split(',').map(Number);
 const PROCS = 2;
-const LAUNCHES = parseLaunches(process.env.AGENTS ?? 'cli=cli --max-semi-space-size=4;agent=agent --max-semi-space-size=4');
+const LAUNCHES = parseLaunches(process.env.AGENTS ?? 'cli=cli --max-semi-space-size=4;agent=agent MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=4 --single-threaded-gc');
 
 execFileSync('make', ['-s', '-C', join(ROOT, 'bpf'), '.output/th-open-storm']);
 const GENERATOR = join(ROOT, 'bpf/.output/th-open-storm');

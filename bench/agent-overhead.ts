@@ -38,7 +38,7 @@ function bpfRunTime(): { ns: number; runs: number } {
 }
 
 /** As k8s/base/agent.yaml runs the agent (see services/agent/README.md); AGENT=label=cli|agent[@rev] [node options]. */
-const LAUNCH = parseLaunches(process.env.AGENT ?? 'agent=agent --max-semi-space-size=4')[0]!;
+const LAUNCH = parseLaunches(process.env.AGENT ?? 'agent=agent MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=4 --single-threaded-gc')[0]!;
 
 const progress = (m: string) => process.stderr.write(`${m}\n`);
 type Cell = { exec: number[]; open: number[] };
@@ -87,6 +87,10 @@ function withAuditd(): void {
   spawnSync('sleep', ['1']);
 }
 
+if (spawnSync('auditctl', ['-v']).error) {
+  console.error('agent-overhead: auditctl not found; the auditd comparison needs Debian\'s auditd (apt-get install auditd)');
+  process.exit(69);
+}
 console.log(`agent overhead — ${fmt(N_EXEC)} execs of /bin/true, ${fmt(N_OPEN)} open/close of /etc/shadow, ${ROUNDS} interleaved rounds — ${machine()}`);
 for (let r = 0; r < ROUNDS; r++) {
   // Rotate the order so no condition always follows the same one.

@@ -30,7 +30,7 @@ t.test('the agent entry runs the agent: events reach events.raw, SIGTERM stops i
   const tk = await testKafka('agent-entry', ['eventsRaw', 'deadLetter']);
   const port = await freePort();
   // As k8s/base/agent.yaml runs it.
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', ENTRY, 'agent'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--single-threaded-gc', ENTRY, 'agent'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env, TRACEHOUND_TOPIC_PREFIX: tk.prefix, TRACEHOUND_KAFKA_BROKERS: stackConfig().TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_AGENT_HTTP_PORT: String(port),
