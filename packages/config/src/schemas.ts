@@ -187,6 +187,10 @@ export const PlatformConfig = Type.Object({
     default: 0, minimum: 0, maximum: 4096,
     description: 'the young-generation heap of each worker thread in MiB (0-4096; 0 means V8\'s default); larger means fewer scavenges per event',
   }),
+  TRACEHOUND_UP_ENGINE_NICE: Type.Integer({
+    default: 10, minimum: 0, maximum: 19,
+    description: 'how many nice steps (0-19) below the rest of the process the embedded ClickHouse engine\'s threads run, so that enrichment and detection go first when the cores are full; 0 leaves them as they start; not used with TRACEHOUND_CLICKHOUSE_URL',
+  }),
 });
 
 /** The attack generator (`tracehound simulate`). */

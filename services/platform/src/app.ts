@@ -4,6 +4,7 @@ import type { Logger } from '@tracehound/logging';
 import type { PlatformSettings } from './config.js';
 import { HOSTED } from './hosted/index.js';
 import type { HostContext, HostedService, Running, Skipped } from './hosted/types.js';
+import { lowerEngineThreads } from './threads/engine-priority.js';
 import { startInWorker, type ThreadRunning } from './threads/worker-host.js';
 
 /** chDB allows one process per data dir: a second one gets a message naming the way out, not a lock-file error. */
@@ -66,6 +67,8 @@ function startOne(service: HostedService, ctx: HostContext): Promise<Running | T
 export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): Promise<Platform> {
   const storage = storageFromConfig(cfg);
   const clickhouse = openClickHouse(storage.client);
+  const embedded = !storage.client.url;
+  const engine = embedded && cfg.TRACEHOUND_UP_ENGINE_NICE > 0 ? lowerEngineThreads(cfg.TRACEHOUND_UP_ENGINE_NICE, deps.logger) : undefined;
   const running: Array<{ name: string; app: Running }> = [];
   const services: ServiceState[] = [];
   let closing: Promise<void> | undefined;
@@ -76,6 +79,7 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
       deps.logger.info({ service: name, ms: Date.now() - t0 }, `${name} stopped`);
     }
     running.length = 0;
+    engine?.stop();
     await clickhouse.close();
   })());
   let failed: (err: Error) => void = () => undefined;
@@ -110,6 +114,7 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
     throw err;
   }
   allStarted = true;
+  if (engine) deps.logger.info({ nice: engine.nice, lowered: engine.lowered }, `embedded ClickHouse threads at nice ${engine.nice}, ${cfg.TRACEHOUND_UP_ENGINE_NICE} below the rest (TRACEHOUND_UP_ENGINE_NICE): enrichment and detection go first when the cores are full`);
   const api = running.find((r) => r.name === 'api');
   return {
     url: String(api?.app.details().url ?? ''),

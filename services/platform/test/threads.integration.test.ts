@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@tracehound/config';
@@ -86,6 +86,41 @@ t.test('threadable entries run each in a worker thread of their own, and stop in
   t.ok(closing2! >= 0 && closing2! < closing1! && stopped2! < stopped1!, 'reverse start order; their log lines reach the main thread\'s logger');
   t.match(lines.find((l) => l.msg === 'probe closing'), { component: 'probe', isMainThread: false }, 'a worker\'s line keeps its fields and the service\'s name');
   t.notOk(threadAlive(a!.tid) || threadAlive(b!.tid), 'no thread left after close');
+});
+
+/** Every thread of this process: name and nice value, from /proc/self/task/<tid>/stat. */
+function threadsNow(): Array<{ tid: number; comm: string; nice: number }> {
+  const out = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    let s: string;
+    try {
+      s = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const close = s.lastIndexOf(')');
+    out.push({ tid: Number(tid), comm: s.slice(s.indexOf('(') + 1, close), nice: Number(s.slice(close + 2).split(' ')[16]) });
+  }
+  return out;
+}
+
+t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by default) nice steps below the JavaScript threads, also threads the engine starts later (real chDB)', async (t) => {
+  const before = getPriority();
+  const lower = Math.min(19, before + 10);
+  const { platform, lines } = await start(t, [probe, probe2]);
+  const workers = platform.services.map((s) => s.tid!);
+  t.match(lines.find((l) => /^embedded ClickHouse threads at nice \d+, 10 below the rest/.test(String(l.msg))), { nice: lower }, 'said at start');
+  // A query that fans out over the engine's pool: threads it may start now are lowered by the next pass.
+  await platform.clickhouse.query({ query: 'SELECT sum(number) FROM numbers(20000000) SETTINGS max_threads = 4', format: 'JSONEachRow' }).then((r) => r.json());
+  const engine = await eventually(() => {
+    const all = threadsNow();
+    const eng = all.filter((x) => !/^(node|v8|libuv)/i.test(x.comm));
+    return eng.length > 0 && eng.every((x) => x.nice === lower) ? { all, eng } : undefined;
+  }, 5_000, `every engine thread at nice ${lower}`);
+  t.ok(engine.eng.length >= 3, `${engine.eng.length} engine threads (${[...new Set(engine.eng.map((x) => x.comm))].join(', ')})`);
+  const js = engine.all.filter((x) => x.tid === process.pid || workers.includes(x.tid));
+  t.equal(js.length, 3, 'the main thread and both workers');
+  t.same(js.map((x) => x.nice), [before, before, before], `JavaScript threads keep the process's nice value (${before})`);
 });
 
 t.test('TRACEHOUND_UP_THREADS=one keeps every service on the main thread', async (t) => {

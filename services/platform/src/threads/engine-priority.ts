@@ -1,0 +1,91 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+import { errorMessage } from '@tracehound/errors';
+import type { Logger } from '@tracehound/logging';
+
+const TASKS = '/proc/self/task';
+const INTERVAL_MS = 1_000;
+
+/**
+ * Node's own threads: JavaScript (the main thread, each worker), V8's helpers and libuv's pool.
+ * A thread takes its creator's name until it sets one; the embedded engine names every thread
+ * it starts after its task (MergeMutate, BgSchPool, QueryPipelineEx, ThreadPool, …).
+ */
+const NODE_THREAD = /^(node|v8|libuv)/i;
+
+interface TaskStat { comm: string; nice: number }
+
+/** A thread's name and nice value from /proc/self/task/<tid>/stat; undefined once it has ended. */
+function taskStat(tid: string): TaskStat | undefined {
+  let s: string;
+  try {
+    s = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const close = s.lastIndexOf(')');
+  // After the name: state, ppid, … ; nice is the 19th field of the line, the 17th after ")".
+  const rest = s.slice(close + 2).split(' ');
+  return { comm: s.slice(s.indexOf('(') + 1, close), nice: Number(rest[16]) };
+}
+
+export interface EnginePriority {
+  /** The nice value the engine's threads get: the process's own plus the steps asked for, at most 19. */
+  readonly nice: number;
+  /** Threads lowered so far (a thread counts once per time its nice value was found reset). */
+  readonly lowered: number;
+  /** Lowers what started since the last pass; runs every second on its own. */
+  apply(): void;
+  stop(): void;
+}
+
+/**
+ * In the all-in-one process, the embedded ClickHouse engine's threads (inserts, merges, its
+ * background pools) run at a lower CPU priority than the JavaScript threads, so that when the
+ * cores are full, enrichment and detection go first and storage takes what is left: an alert
+ * does not wait behind a merge, and stored events catch up when the load falls (consumption
+ * waits in Kafka, nothing is lost). Linux sets nice values per thread, and the engine starts
+ * threads as it needs them, so a pass every second lowers the new ones. Lowering a priority
+ * needs no privilege. `steps` is relative to the process's own nice value, so a platform started
+ * with `nice` keeps the same order inside. Not used with a remote ClickHouse.
+ */
+export function lowerEngineThreads(steps: number, logger: Logger): EnginePriority {
+  const nice = Math.min(19, getPriority() + steps);
+  let lowered = 0;
+  let failed = false;
+  const apply = () => {
+    if (failed) return;
+    let tids: string[];
+    try {
+      tids = readdirSync(TASKS);
+    } catch (err) {
+      failed = true;
+      logger.warn({ err: errorMessage(err) }, `engine threads keep their priority: ${TASKS} cannot be read`);
+      return;
+    }
+    for (const tid of tids) {
+      const st = taskStat(tid);
+      if (!st || NODE_THREAD.test(st.comm) || st.nice >= nice) continue;
+      try {
+        setPriority(Number(tid), nice);
+        lowered++;
+      } catch (err) {
+        // ESRCH: the thread ended meanwhile. Anything else will not change: stop trying.
+        if ((err as { code?: string }).code === 'ESRCH') continue;
+        failed = true;
+        logger.warn({ err: errorMessage(err), tid }, 'engine threads keep their priority: setpriority refused');
+        return;
+      }
+    }
+  };
+  apply();
+  const timer = setInterval(apply, INTERVAL_MS).unref();
+  return {
+    nice,
+    get lowered() {
+      return lowered;
+    },
+    apply,
+    stop: () => clearInterval(timer),
+  };
+}
