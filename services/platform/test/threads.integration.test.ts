@@ -13,6 +13,7 @@ import { detector } from '../src/hosted/detector.js';
 import { enricher } from '../src/hosted/enricher.js';
 import { sink } from '../src/hosted/sink.js';
 import { dies, probe, probe2, refuses } from './fixtures/threaded.js';
+import { lowerThread } from '../src/threads/engine-priority.js';
 
 // The all-in-one process with its stages in worker threads: where each runs, what a failing
 // worker does to the rest, and that the workers' metrics and status reach the main thread.
@@ -121,6 +122,12 @@ t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by defa
   const js = engine.all.filter((x) => x.tid === process.pid || workers.includes(x.tid));
   t.equal(js.length, 3, 'the main thread and both workers');
   t.same(js.map((x) => x.nice), [before, before, before], `JavaScript threads keep the process's nice value (${before})`);
+});
+
+t.test('a thread that ended before its priority was set is skipped, not an error that stops the passes', async (t) => {
+  const gone = Math.max(...readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) + 100_000;
+  t.equal(lowerThread(gone, 10), false);
+  t.throws(() => lowerThread(process.pid, -100), 'other refusals are thrown');
 });
 
 t.test('TRACEHOUND_UP_THREADS=one keeps every service on the main thread', async (t) => {

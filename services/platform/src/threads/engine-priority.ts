@@ -29,6 +29,20 @@ function taskStat(tid: string): TaskStat | undefined {
   return { comm: s.slice(s.indexOf('(') + 1, close), nice: Number(rest[16]) };
 }
 
+/**
+ * Sets one thread's nice value; false when the thread has ended meanwhile (the engine's threads
+ * come and go). Node reports that as ERR_SYSTEM_ERROR with the errno name in `info.code`.
+ */
+export function lowerThread(tid: number, nice: number): boolean {
+  try {
+    setPriority(tid, nice);
+    return true;
+  } catch (err) {
+    if ((err as { info?: { code?: string } }).info?.code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
 export interface EnginePriority {
   /** The nice value the engine's threads get: the process's own plus the steps asked for, at most 19. */
   readonly nice: number;
@@ -67,11 +81,9 @@ export function lowerEngineThreads(steps: number, logger: Logger): EnginePriorit
       const st = taskStat(tid);
       if (!st || NODE_THREAD.test(st.comm) || st.nice >= nice) continue;
       try {
-        setPriority(Number(tid), nice);
-        lowered++;
+        if (lowerThread(Number(tid), nice)) lowered++;
       } catch (err) {
-        // ESRCH: the thread ended meanwhile. Anything else will not change: stop trying.
-        if ((err as { code?: string }).code === 'ESRCH') continue;
+        // Anything but a thread gone will not change: stop trying.
         failed = true;
         logger.warn({ err: errorMessage(err), tid }, 'engine threads keep their priority: setpriority refused');
         return;
