@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -13,7 +13,7 @@ import { detector } from '../src/hosted/detector.js';
 import { enricher } from '../src/hosted/enricher.js';
 import { sink } from '../src/hosted/sink.js';
 import { dies, probe, probe2, refuses } from './fixtures/threaded.js';
-import { lowerThread } from '../src/threads/engine-priority.js';
+import { isNodeThread, lowerThread, processThreads } from '../src/threads/engine-priority.js';
 
 // The all-in-one process with its stages in worker threads: where each runs, what a failing
 // worker does to the rest, and that the workers' metrics and status reach the main thread.
@@ -89,22 +89,6 @@ t.test('threadable entries run each in a worker thread of their own, and stop in
   t.notOk(threadAlive(a!.tid) || threadAlive(b!.tid), 'no thread left after close');
 });
 
-/** Every thread of this process: name and nice value, from /proc/self/task/<tid>/stat. */
-function threadsNow(): Array<{ tid: number; comm: string; nice: number }> {
-  const out = [];
-  for (const tid of readdirSync('/proc/self/task')) {
-    let s: string;
-    try {
-      s = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // ended meanwhile
-    }
-    const close = s.lastIndexOf(')');
-    out.push({ tid: Number(tid), comm: s.slice(s.indexOf('(') + 1, close), nice: Number(s.slice(close + 2).split(' ')[16]) });
-  }
-  return out;
-}
-
 t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by default) nice steps below the JavaScript threads, also threads the engine starts later (real chDB)', async (t) => {
   const before = getPriority();
   const lower = Math.min(19, before + 10);
@@ -114,8 +98,8 @@ t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by defa
   // A query that fans out over the engine's pool: threads it may start now are lowered by the next pass.
   await platform.clickhouse.query({ query: 'SELECT sum(number) FROM numbers(20000000) SETTINGS max_threads = 4', format: 'JSONEachRow' }).then((r) => r.json());
   const engine = await eventually(() => {
-    const all = threadsNow();
-    const eng = all.filter((x) => !/^(node|v8|libuv)/i.test(x.comm));
+    const all = processThreads();
+    const eng = all.filter((x) => !isNodeThread(x.comm));
     return eng.length > 0 && eng.every((x) => x.nice === lower) ? { all, eng } : undefined;
   }, 5_000, `every engine thread at nice ${lower}`);
   t.ok(engine.eng.length >= 3, `${engine.eng.length} engine threads (${[...new Set(engine.eng.map((x) => x.comm))].join(', ')})`);

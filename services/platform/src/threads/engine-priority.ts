@@ -11,12 +11,12 @@ const INTERVAL_MS = 1_000;
  * A thread takes its creator's name until it sets one; the embedded engine names every thread
  * it starts after its task (MergeMutate, BgSchPool, QueryPipelineEx, ThreadPool, …).
  */
-const NODE_THREAD = /^(node|v8|libuv)/i;
+export const isNodeThread = (comm: string): boolean => /^(node|v8|libuv)/i.test(comm);
 
-interface TaskStat { comm: string; nice: number }
+export interface ThreadStat { tid: number; comm: string; nice: number }
 
 /** A thread's name and nice value from /proc/self/task/<tid>/stat; undefined once it has ended. */
-function taskStat(tid: string): TaskStat | undefined {
+function threadStat(tid: string): ThreadStat | undefined {
   let s: string;
   try {
     s = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
@@ -26,7 +26,12 @@ function taskStat(tid: string): TaskStat | undefined {
   const close = s.lastIndexOf(')');
   // After the name: state, ppid, … ; nice is the 19th field of the line, the 17th after ")".
   const rest = s.slice(close + 2).split(' ');
-  return { comm: s.slice(s.indexOf('(') + 1, close), nice: Number(rest[16]) };
+  return { tid: Number(tid), comm: s.slice(s.indexOf('(') + 1, close), nice: Number(rest[16]) };
+}
+
+/** Every thread of this process still running; throws when /proc has no per-thread view. */
+export function processThreads(): ThreadStat[] {
+  return readdirSync(TASKS).flatMap((tid) => threadStat(tid) ?? []);
 }
 
 /**
@@ -48,8 +53,6 @@ export interface EnginePriority {
   readonly nice: number;
   /** Threads lowered so far (a thread counts once per time its nice value was found reset). */
   readonly lowered: number;
-  /** Lowers what started since the last pass; runs every second on its own. */
-  apply(): void;
   stop(): void;
 }
 
@@ -69,19 +72,18 @@ export function lowerEngineThreads(steps: number, logger: Logger): EnginePriorit
   let failed = false;
   const apply = () => {
     if (failed) return;
-    let tids: string[];
+    let threads: ThreadStat[];
     try {
-      tids = readdirSync(TASKS);
+      threads = processThreads();
     } catch (err) {
       failed = true;
       logger.warn({ err: errorMessage(err) }, `engine threads keep their priority: ${TASKS} cannot be read`);
       return;
     }
-    for (const tid of tids) {
-      const st = taskStat(tid);
-      if (!st || NODE_THREAD.test(st.comm) || st.nice >= nice) continue;
+    for (const { tid, comm, nice: now } of threads) {
+      if (isNodeThread(comm) || now >= nice) continue;
       try {
-        if (lowerThread(Number(tid), nice)) lowered++;
+        if (lowerThread(tid, nice)) lowered++;
       } catch (err) {
         // Anything but a thread gone will not change: stop trying.
         failed = true;
@@ -97,7 +99,6 @@ export function lowerEngineThreads(steps: number, logger: Logger): EnginePriorit
     get lowered() {
       return lowered;
     },
-    apply,
     stop: () => clearInterval(timer),
   };
 }
