@@ -6,6 +6,41 @@ import { threadable, type Running, type Skipped, type ServiceContext } from '../
 
 /** The environment variable naming a directory: when set, bench/pipeline.ts's workers write their CPU profile summaries there. */
 export const PROFILE_DIR_VAR = 'TH_BENCH_PROFILE_DIR';
+/** With PROFILE_DIR_VAR: `1` also samples allocations (V8's sampling heap profiler, collected objects included) and lists the sites allocating most bytes. */
+export const ALLOCATIONS_VAR = 'TH_BENCH_ALLOCATIONS';
+
+interface HeapNode {
+  callFrame: { url: string; functionName: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Starts the sampling heap profiler on `session` when ALLOCATIONS_VAR is set (every ~64 KiB allocated, objects later collected by either GC kept). */
+export async function startAllocationSampling(session: Session): Promise<boolean> {
+  if (process.env[ALLOCATIONS_VAR] !== '1') return false;
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 65_536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return true;
+}
+
+/** The allocation sites with the most sampled bytes (self, by function and line), in % of all sampled bytes, and the total. */
+export async function allocationLines(session: Session, name: string, n = 25): Promise<string[]> {
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: HeapNode } };
+  const bytes = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode): void => {
+    if (node.selfSize) {
+      const { url, functionName, lineNumber } = node.callFrame;
+      const k = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')}:${lineNumber + 1}`;
+      bytes.set(k, (bytes.get(k) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const c of node.children) walk(c);
+  };
+  walk(profile.head);
+  return [`# ${name}: allocated bytes by site (sampled, ${(total / 2 ** 20).toFixed(0)} MiB estimated in all)`,
+    ...[...bytes].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)];
+}
 
 interface Profile {
   nodes: Array<{ callFrame: { url: string; functionName: string; lineNumber: number }; hitCount?: number }>;
@@ -52,15 +87,17 @@ export async function profiledStart(name: string, ctx: ServiceContext, start: (c
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
+  const allocations = await startAllocationSampling(session);
   const running = await start(ctx);
   if ('skipped' in running) return running;
   return {
     ...running,
     async close() {
       const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+      const allocated = allocations ? await allocationLines(session, name) : [];
       session.disconnect();
       const lines = [`# ${name}: busy samples by module`, ...byModule(profile).map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`),
-        `# ${name}: functions by self time`, ...topFunctions(profile, 30).map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`)];
+        `# ${name}: functions by self time`, ...topFunctions(profile, 30).map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`), ...allocated];
       writeFileSync(join(dir, `${name}.txt`), `${lines.join('\n')}\n`);
       await running.close();
     },

@@ -13,7 +13,8 @@
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
  * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority;
  * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints their
- * busy samples by module and their hottest functions.
+ * busy samples by module and their hottest functions; TH_BENCH_ALLOCATIONS=1 as well samples every
+ * profiled thread's allocations (main thread included) and lists the sites allocating most bytes.
  *
  * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
  * The baseline is the producer alone at full speed to a topic nobody reads.
@@ -37,7 +38,7 @@ import { api } from '../services/platform/src/hosted/api.js';
 import { sink } from '../services/platform/src/hosted/sink.js';
 import { makePods, type BenchPod } from './enricher-fixtures.js';
 import { PODS_FILE_VAR, benchEnricher } from './pipeline-enricher.js';
-import { PROFILE_DIR_VAR, byModule, profiledDetector } from './pipeline-profile.js';
+import { PROFILE_DIR_VAR, allocationLines, byModule, profiledDetector, startAllocationSampling } from './pipeline-profile.js';
 import { fmt, machine, percentile } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -265,6 +266,7 @@ async function pipeline(rate: number, seconds: number) {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
+  const allocations = await startAllocationSampling(session);
   const insertsBefore = await sinkInserts();
   const producer = child(prefix, run, rate, seconds, 'eventsRaw');
   const sample = sampler({ 'Kafka broker (JVM)': stackPid('kafka') ?? 0, 'registry (JVM)': stackPid('registry') ?? 0 }, workers);
@@ -273,6 +275,7 @@ async function pipeline(rate: number, seconds: number) {
   const { sent, ms, cpuMs } = await producer.done;
   const lagAtEnd = await stageLag(kafka, prefix);
   const { profile } = await session.post('Profiler.stop');
+  const mainAllocations = allocations ? await allocationLines(session, 'main JS thread') : [];
   session.disconnect();
 
   // Drain: every produced event stored once; given up only when nothing new is stored for a minute.
@@ -308,7 +311,7 @@ async function pipeline(rate: number, seconds: number) {
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
   const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB}, TRACEHOUND_UP_ENGINE_NICE=${cfg.TRACEHOUND_UP_ENGINE_NICE})`;
-  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), workerProfiles };
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), mainAllocations, workerProfiles };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -337,6 +340,7 @@ for (const rate of rates) {
   }
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  if (r.mainAllocations.length) console.log(r.mainAllocations.join('\n'));
   if (r.workerProfiles) console.log(r.workerProfiles.trimEnd());
   console.log('peak RSS:');
   for (const [k, v] of Object.entries(r.usage.rss)) console.log(`  ${k.padEnd(40)} ${fmt(v / 2 ** 20)} MiB`);

@@ -7,10 +7,10 @@ import { errorMessage } from '@tracehound/errors';
 import { BatchingProducer, SchemaMatch, consumedConcurrently, createKafka, provisionTopics, topicName, waitForKafka } from '@tracehound/kafka';
 import { createLogger, type Logger } from '@tracehound/logging';
 import { gauge } from '@tracehound/metrics';
-import { RecordCodec, createRegistry, type Alert, type Event } from '@tracehound/schemas';
+import { RecordCodec, createRegistry, type Alert } from '@tracehound/schemas';
 import { DEFAULT_RULES_DIR } from '../../../rules/index.js';
 import { AlertSink } from './adapters/alert-sink.js';
-import { enrichedEventDecoder } from './adapters/event-decoder.js';
+import { EnrichedEventReader, type ReadEvent } from './adapters/event-decoder.js';
 import { EventConsumer } from './adapters/event-consumer.js';
 import { RulesSource } from './adapters/rules-source.js';
 import { Detection } from './handlers/detection.js';
@@ -81,8 +81,9 @@ export function buildDetector(cfg: DetectorSettings, deps: DetectorDeps = {}): D
   });
 
   const codec = new RecordCodec(registry, 'tracehound.Event');
-  const decodeEvent = enrichedEventDecoder(codec, new SchemaMatch(codec.type, registry));
-  const events = new EventConsumer<Event>(kafka, {
+  // Events are read for the fields the rules in force read; an alert's event is read whole.
+  const decodeEvent = new EnrichedEventReader(codec, new SchemaMatch(codec.type, registry)).decoder(() => detection.ruleSet?.fields);
+  const events = new EventConsumer<ReadEvent>(kafka, {
     groupId: cfg.TRACEHOUND_DETECTOR_GROUP_ID,
     topic: topics.events,
     decode: (msg) => decodeEvent(msg, topics.events),
@@ -90,7 +91,9 @@ export function buildDetector(cfg: DetectorSettings, deps: DetectorDeps = {}): D
       const alerts: Alert[] = [];
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
-        alerts.push(...detection.process(r.value, partition, r.offset));
+        // Rules may have changed since the batch was read: read again what they now need.
+        const event = r.value.readFor(detection.ruleSet?.fields);
+        alerts.push(...detection.process(event, partition, r.offset, r.value));
         if (i % 2000 === 1999) await heartbeat();
       }
       await sink.send(alerts);

@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { SchemaMatch } from '@tracehound/kafka';
 import { RecordCodec, createRegistry, sampleEnrichedEvent, sampleEvent, type Event } from '@tracehound/schemas';
 import { stackConfig, uniquePrefix } from '@tracehound/testkit';
-import { enrichedEventDecoder } from '../src/adapters/event-decoder.js';
+import { EnrichedEventReader } from '../src/adapters/event-decoder.js';
 
 const registry = createRegistry(stackConfig().TRACEHOUND_REGISTRY_URL);
 const codec = new RecordCodec(registry, 'tracehound.Event');
@@ -11,8 +11,11 @@ const match = new SchemaMatch(codec.type, registry);
 match.add(await codec.register(`${uniquePrefix('detector-decoder')}.events.enriched-value`));
 const msg = (value: Buffer) => ({ value }) as KafkaMessage;
 
+const reader = (m = match) => new EnrichedEventReader(codec, m);
+
 t.test('enriched records decode as RecordCodec decodes them; one K8s block object per distinct block', async (t) => {
-  const decode = enrichedEventDecoder(codec, match);
+  const read = reader().decoder(() => undefined);
+  const decode = async (m: KafkaMessage, topic: string) => (await read(m, topic)).event;
   const base = sampleEnrichedEvent().k8s!;
   const other = { ...base, pod: 'other', pod_labels: { 'é': 'ü', long: 'x'.repeat(300) }, host_path_mounts: ['/'] };
   const events: Event[] = [
@@ -34,12 +37,35 @@ t.test('enriched records decode as RecordCodec decodes them; one K8s block objec
 });
 
 t.test('bad records are decode errors (dead letters); other schemas go through the codec', async (t) => {
-  const decode = enrichedEventDecoder(codec, match);
+  const decode = reader().decoder(() => [['kind'], ['process', 'comm']]);
   const good = codec.encode(sampleEnrichedEvent('process_exec'));
   await t.rejects(async () => decode(msg(good.subarray(0, good.length - 7)), 'enriched'), { code: 'TH_ERR_DECODE' }, 'truncated in the K8s block');
   await t.rejects(async () => decode(msg(good.subarray(0, 30)), 'enriched'), { code: 'TH_ERR_DECODE' }, 'truncated before it');
   await t.rejects(async () => decode(msg(Buffer.concat([good, Buffer.from([1, 2])])), 'enriched'), { code: 'TH_ERR_DECODE' }, 'trailing bytes');
   await t.rejects(async () => decode(msg(Buffer.alloc(0)), 'enriched'), { code: 'TH_ERR_DECODE' }, 'empty');
-  const unknown = enrichedEventDecoder(codec, new SchemaMatch(codec.type, { getSchema: async () => { throw new Error('unreachable'); } }));
-  t.same(await unknown(msg(good), 'enriched'), codec.decodeKnown(good), 'a schema not known to be this one: the codec decodes it');
+  const unknown = reader(new SchemaMatch(codec.type, { getSchema: async () => { throw new Error('unreachable'); } })).decoder(() => [['kind']]);
+  const whole = await unknown(msg(good), 'enriched');
+  t.same(whole.event, codec.decodeKnown(good), 'a schema not known to be this one: the codec decodes it, whole');
+  t.equal(whole.fields, undefined);
+  t.equal(whole.full(), whole.event);
+});
+
+t.test('records are read for the fields asked for at the time; the whole event on request', async (t) => {
+  let fields: Array<Array<string | number>> = [['id'], ['kind'], ['process', 'comm'], ['k8s']];
+  const decode = reader().decoder(() => fields);
+  const e = sampleEnrichedEvent('process_exec', { id: 'p1' });
+  const value = codec.encode(e);
+  const r = await decode(msg(value), 'enriched');
+  t.same(Object.keys(r.event), ['id', 'kind', 'process', 'k8s'], 'only the fields asked for');
+  t.same(r.event.process, { comm: e.process!.comm });
+  t.same(r.event.k8s, e.k8s, 'the K8s block whole, from the block cache');
+  t.equal(r.fields, fields);
+  t.same(r.full(), codec.decodeKnown(value), 'full(): the whole event');
+  t.equal(r.full().k8s, r.event.k8s, 'sharing the block object');
+  t.equal(r.readFor(fields), r.event, 'read for the same fields: itself');
+  const before = fields;
+  fields = [['id'], ['kind'], ['process', 'exe'], ['k8s']];
+  t.same(r.readFor(fields).process, { exe: e.process!.exe }, 'rules changed since: read again for theirs');
+  t.equal(r.fields, before);
+  t.same(Object.keys((await decode(msg(value), 'enriched')).event.process!), ['exe'], 'later records are read for the new fields');
 });

@@ -5,10 +5,11 @@ import { MITRE_TAG, type Condition, type RuleDoc, type RuleSeverity, type RuleSo
 import { normalizeCondition, normalizeRoot } from '../rules/normalize.js';
 import { compileCondition, type CompileEnv, type Predicate } from './compile.js';
 import { compileExceptions, type ExceptionMatch } from './exceptions.js';
+import { DEFAULT_KEY, referencedFields } from './fields.js';
 import { kindsOf } from './kinds.js';
 import { compileTemplate, type Render } from './template.js';
 
-export const DEFAULT_KEY = ['k8s.pod_uid', 'node'];
+export { DEFAULT_KEY };
 
 export type KeyOf = (e: object) => string;
 
@@ -88,6 +89,8 @@ function compileRule(doc: RuleDoc, env: CompileEnv, source: RuleSource): Compile
  */
 export class RuleSet {
   readonly rules: CompiledRule[];
+  /** Every event field these rules and Detection read (engine/fields.ts): what the detector decodes of an event. */
+  readonly fields: Segment[][];
   private readonly byKind = new Map<string, CompiledRule[]>();
   private readonly anyKind: CompiledRule[];
 
@@ -96,6 +99,7 @@ export class RuleSet {
     const conditions = new Map<string, Condition>([...source.conditions].map(([k, v]) => [k, normalizeCondition(v)]));
     const env: CompileEnv = { ctx, conditions, compiled: new Map() };
     this.rules = [...source.rules.values()].filter((r) => r.enabled !== false).map((r) => compileRule(r, env, source));
+    this.fields = referencedFields(source);
     this.anyKind = this.rules.filter((r) => r.kinds === undefined);
     for (const k of EVENT_KIND_SYMBOLS) this.byKind.set(k, this.rules.filter((r) => r.kinds === undefined || r.kinds.has(k)));
   }

@@ -25,6 +25,13 @@ class PartitionState {
 
 const stateKey = (r: CompiledRule) => `${r.id}@${r.version}`;
 
+/** Where the whole of an event read in part comes from (adapters/event-decoder.ts ReadEvent). */
+export interface EventSource {
+  full(): Event;
+}
+
+const wholeOf = (event: Event, source: EventSource | undefined): Event => (source ? source.full() : event);
+
 /**
  * The detector's logic, free of Kafka: events in (with their partition and offset), alerts out.
  * Stateful rules and throttles keep state per partition (keys keep a pod in one partition), so
@@ -69,7 +76,11 @@ export class Detection {
     return s;
   }
 
-  process(event: Event, partition = 0, offset = 0n): Alert[] {
+  /**
+   * Evaluates one event. `source.full()` gives the whole event for an alert when `event` holds only
+   * the fields the rules read (RuleSet.fields); without it `event` is taken as whole.
+   */
+  process(event: Event, partition = 0, offset = 0n, source?: EventSource): Alert[] {
     const set = this.rules;
     if (!set) return [];
     const p = this.partition(partition);
@@ -84,9 +95,9 @@ export class Detection {
           matched.inc({ rule: r.id, outcome: 'exception' });
           continue;
         }
-        const a = r.stateful?.type === 'threshold' ? this.threshold(p, r, r.stateful, event, offset)
-          : r.stateful?.type === 'sequence' ? this.sequence(p, r, r.stateful, event, offset)
-            : this.stateless(p, r, event);
+        const a = r.stateful?.type === 'threshold' ? this.threshold(p, r, r.stateful, event, offset, source)
+          : r.stateful?.type === 'sequence' ? this.sequence(p, r, r.stateful, event, offset, source)
+            : this.stateless(p, r, event, source);
         if (a) out.push(a);
       } catch {
         evalErrors.inc({ rule: r.id });
@@ -95,10 +106,10 @@ export class Detection {
     return out;
   }
 
-  private stateless(p: PartitionState, r: CompiledRule, event: Event): Alert | undefined {
+  private stateless(p: PartitionState, r: CompiledRule, event: Event, source: EventSource | undefined): Alert | undefined {
     if (!r.throttle) {
       matched.inc({ rule: r.id, outcome: 'alert' });
-      return buildAlert(r, event, { id: alertId(r, event.id), now: this.now() });
+      return buildAlert(r, wholeOf(event, source), { id: alertId(r, event.id), now: this.now() });
     }
     // One alert per key and throttle window bucket; the id names the bucket, so a replay that
     // picks another first event of the bucket still gives the same id.
@@ -111,18 +122,18 @@ export class Detection {
     }
     s.bucket = bucket;
     matched.inc({ rule: r.id, outcome: 'alert' });
-    return buildAlert(r, event, { id: alertId(r, 'throttle', key, String(bucket)), now: this.now() });
+    return buildAlert(r, wholeOf(event, source), { id: alertId(r, 'throttle', key, String(bucket)), now: this.now() });
   }
 
-  private threshold(p: PartitionState, r: CompiledRule, spec: CompiledThreshold, event: Event, offset: bigint): Alert | undefined {
+  private threshold(p: PartitionState, r: CompiledRule, spec: CompiledThreshold, event: Event, offset: bigint, source: EventSource | undefined): Alert | undefined {
     const key = spec.key(event);
     const fire = countHit(spec, this.state<ThresholdState>(p, r).touch(key, newThreshold), key, event, offset);
     if (!fire) return undefined;
     matched.inc({ rule: r.id, outcome: 'alert' });
-    return buildAlert(r, event, { id: alertId(r, fire.idPart), stateful: fire.match, now: this.now() });
+    return buildAlert(r, wholeOf(event, source), { id: alertId(r, fire.idPart), stateful: fire.match, now: this.now() });
   }
 
-  private sequence(p: PartitionState, r: CompiledRule, spec: CompiledSequence, event: Event, offset: bigint): Alert | undefined {
+  private sequence(p: PartitionState, r: CompiledRule, spec: CompiledSequence, event: Event, offset: bigint, source: EventSource | undefined): Alert | undefined {
     const e = event as unknown as Record<string, unknown>;
     const steps: number[] = [];
     for (let i = 0; i < spec.steps.length; i++) if (spec.steps[i]!(e)) steps.push(i);
@@ -131,7 +142,7 @@ export class Detection {
     const fire = advance(spec, this.state<SequenceState>(p, r).touch(key, () => newSequence(spec.steps.length)), key, event, offset, steps);
     if (!fire) return undefined;
     matched.inc({ rule: r.id, outcome: 'alert' });
-    return buildAlert(r, event, { id: alertId(r, fire.idPart), stateful: fire.match, now: this.now() });
+    return buildAlert(r, wholeOf(event, source), { id: alertId(r, fire.idPart), stateful: fire.match, now: this.now() });
   }
 
   /**

@@ -12,15 +12,39 @@ import { asStrings, stringOrStrings, type OperatorSpec } from './operator.js';
 export const MAX_PATTERN = 512;
 export const MAX_INPUT = 16_384;
 
-const compiled = new Map<string, RE2>();
+/** Verdicts remembered per pattern, for inputs of at most MEMO_INPUT characters; the memo starts over past MEMO_ENTRIES. */
+export const MEMO_ENTRIES = 4_096;
+export const MEMO_INPUT = 256;
 
-function compile(pattern: string): RE2 {
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RE2(pattern, 'u');
-    compiled.set(pattern, re);
+/** A compiled pattern. Every test crosses into WebAssembly and copies the input there, so verdicts on short inputs are remembered: command lines, paths and names repeat. */
+interface Pattern {
+  re: RE2;
+  memo: Map<string, boolean>;
+}
+
+const compiled = new Map<string, Pattern>();
+
+function compile(pattern: string): Pattern {
+  let p = compiled.get(pattern);
+  if (!p) {
+    p = { re: new RE2(pattern, 'u'), memo: new Map() };
+    compiled.set(pattern, p);
   }
-  return re;
+  return p;
+}
+
+/** Verdicts remembered for a pattern now (for tests). */
+export const memoSize = (pattern: string): number => compiled.get(pattern)?.memo.size ?? 0;
+
+function test(p: Pattern, s: string): boolean {
+  if (s.length > MEMO_INPUT) return p.re.test(s.length > MAX_INPUT ? s.slice(0, MAX_INPUT) : s);
+  let v = p.memo.get(s);
+  if (v === undefined) {
+    v = p.re.test(s);
+    if (p.memo.size >= MEMO_ENTRIES) p.memo.clear();
+    p.memo.set(s, v);
+  }
+  return v;
 }
 
 function checkPattern(p: string): string | undefined {
@@ -40,11 +64,11 @@ export const regex: OperatorSpec = {
   summary: `the fact string matches the RE2 regular expression (or any of an array); the first ${MAX_INPUT} characters are searched`,
   check: (v, ctx) => stringOrStrings(v, ctx, checkPattern),
   prepare: (v, ctx) => {
-    const res = asStrings(v, ctx).map(compile);
+    const ps = asStrings(v, ctx).map(compile);
     return (f) => {
       if (typeof f !== 'string') return false;
-      const s = f.length > MAX_INPUT ? f.slice(0, MAX_INPUT) : f;
-      return res.some((re) => re.test(s));
+      for (let i = 0; i < ps.length; i++) if (test(ps[i]!, f)) return true;
+      return false;
     };
   },
 };

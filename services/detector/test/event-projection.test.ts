@@ -1,0 +1,150 @@
+import t from 'tap';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import avro from 'avsc';
+import { AVRO_OPTIONS, EVENT_KIND_SYMBOLS, composeSchema, sampleEnrichedEvent, type Event, type EventKind } from '@tracehound/schemas';
+import { projectType } from '../src/adapters/event-projection.js';
+import { DETECTION_FIELDS, referencedFields } from '../src/engine/fields.js';
+import type { RuleSet } from '../src/engine/rule-set.js';
+import { Detection } from '../src/handlers/detection.js';
+import { buildRuleSet } from '../src/rules/build.js';
+import { exampleEvents } from '../src/rules/examples.js';
+import { fieldReader, type Segment } from '../src/rules/field-path.js';
+import { readRuleFiles, readRuleTexts } from '../src/rules/load-files.js';
+import { prng, randomEvent, randomRuleFile } from './fixtures/generate.js';
+
+/**
+ * Events read for the fields the rules read (projectType through a resolver) must give exactly
+ * the verdicts and alerts of events read whole; fields no rule reads must not be read at all.
+ */
+const type = avro.Type.forSchema(composeSchema('tracehound.Event') as avro.Schema, { ...AVRO_OPTIONS });
+const SEED = Number(process.env.DIFF_SEED ?? 20261130);
+
+function project(paths: readonly (readonly Segment[])[]): (e: Event) => { whole: Event; part: Event } {
+  const p = projectType(type, paths, { ...AVRO_OPTIONS });
+  const resolver = p.createResolver(type);
+  return (e) => {
+    const buf = type.toBuffer(e);
+    return { whole: type.fromBuffer(buf) as Event, part: p.fromBuffer(buf, resolver) as Event };
+  };
+}
+
+const dir = fileURLToPath(new URL('../../../rules/', import.meta.url));
+const defaults = buildRuleSet(readRuleFiles(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f))).raw);
+if (!defaults.ok) throw new Error('the default rules do not build');
+
+t.test('a path keeps the fields along it and all of what it ends on; nothing else is read', async (t) => {
+  const read = project([['kind'], ['process', 'comm'], ['process', 'ancestors', 1, 'exe'], ['process', 'ns'], ['exec'], ['k8s', 'pod_labels', 'app'], ['process', 'args', 'length'], ['no_such_field', 'x'], ['process', 'comm', 0]]);
+  const { whole, part } = read(sampleEnrichedEvent('process_exec'));
+  t.same(Object.keys(part), ['kind', 'process', 'exec', 'k8s'], 'top-level: only the fields named');
+  t.same(Object.keys(part.process!), ['comm', 'args', 'ns', 'ancestors'], 'process: comm, args (args.length), ns whole, ancestors');
+  t.same(part.process!.ns, whole.process!.ns);
+  t.same(part.process!.args, whole.process!.args);
+  t.equal(part.process!.ancestors.length, whole.process!.ancestors.length, 'every ancestor, each read for exe only');
+  t.same(part.process!.ancestors.map((a) => Object.keys(a)), whole.process!.ancestors.map(() => ['exe']));
+  t.same(part.exec, whole.exec, 'a block named whole is read whole');
+  t.same(part.k8s!.pod_labels, whole.k8s!.pod_labels, 'a step into a map keeps the map');
+  t.same(Object.keys(part.k8s!), ['pod_labels']);
+  t.equal(read(sampleEnrichedEvent('file_open')).part.exec, null, 'a null block stays null');
+  t.throws(() => projectType(avro.Type.forSchema('string'), [], {}), TypeError);
+});
+
+t.test('every field a path reads has the same value in the part read as in the whole', async (t) => {
+  const paths = referencedFields(defaults.set.source);
+  const read = project(paths);
+  const readers = paths.map((p) => ({ name: p.join('.'), get: fieldReader(p) }));
+  const r = prng(SEED);
+  const events = [...EVENT_KIND_SYMBOLS.map((k) => sampleEnrichedEvent(k as EventKind)), ...Array.from({ length: 2000 }, (_, i) => randomEvent(r, i))];
+  const differ: string[] = [];
+  let smaller = 0;
+  for (const e of events) {
+    const { whole, part } = read(e);
+    for (const { name, get } of readers) if (JSON.stringify(get(part), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(get(whole), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) differ.push(`${e.id}: ${name}`);
+    if (part.process && JSON.stringify(part.process, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).length < JSON.stringify(whole.process, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).length) smaller++;
+  }
+  t.same(differ.slice(0, 10), [], 'no referenced field differs');
+  t.ok(smaller > events.length / 2, `${smaller} of ${events.length} events' process read in part (the default rules read no ancestor args, cwd, …)`);
+  t.ok(paths.length > DETECTION_FIELDS.length + 20, `${paths.length} paths referenced by the default rules`);
+});
+
+/** Alerts of `events` under `set`: read whole, and read for `set.fields` with the whole event given for alerts. */
+function bothWays(set: RuleSet, events: Event[], partitions = 3): { whole: unknown[]; part: unknown[] } {
+  const read = project(set.fields);
+  const now = () => 1_700_000_000_000_000_000n;
+  const a = new Detection({ maxKeys: 10_000, now });
+  const b = new Detection({ maxKeys: 10_000, now });
+  a.setRules(set);
+  b.setRules(set);
+  const whole: unknown[] = [];
+  const part: unknown[] = [];
+  events.forEach((e, i) => {
+    const r = read(e);
+    whole.push(...a.process(r.whole, i % partitions, BigInt(i)));
+    part.push(...b.process(r.part, i % partitions, BigInt(i), { full: () => r.whole }));
+  });
+  return { whole, part };
+}
+
+t.test('the default rules: every example and generated event gives the same alerts read in part as read whole', async (t) => {
+  const set = defaults.set;
+  const events: Event[] = [];
+  for (const rule of set.rules) for (const ex of [...(rule.doc.examples?.positive ?? []), ...(rule.doc.examples?.negative ?? [])]) events.push(...exampleEvents(ex, rule.id));
+  const r = prng(SEED + 1);
+  for (let i = 0; i < 3000; i++) events.push(randomEvent(r, i));
+  const { whole, part } = bothWays(set, events);
+  t.ok(whole.length > 50, `${whole.length} alerts`);
+  t.same(part, whole, 'same alerts, events whole in them');
+});
+
+t.test('generated rules (conditions, shared conditions, fact-to-fact values) give the same alerts read in part', async (t) => {
+  const r = prng(SEED + 2);
+  const { raw } = readRuleTexts([{ name: 'generated.json', text: JSON.stringify(randomRuleFile(r, 300)) }]);
+  let built = buildRuleSet(raw);
+  for (let i = 0; !built.ok && i < 50; i++) {
+    for (const issue of built.issues) if (issue.item?.startsWith('rule:')) raw.rules.delete(issue.item.slice(5));
+    built = buildRuleSet(raw);
+  }
+  if (!built.ok) {
+    t.fail('generated rules never built');
+    return;
+  }
+  const { whole, part } = bothWays(built.set, Array.from({ length: 1500 }, (_, i) => randomEvent(r, i)));
+  t.ok(whole.length > 500, `${whole.length} alerts from ${built.set.rules.length} rules`);
+  t.same(part, whole);
+});
+
+t.test('fields read only by exceptions, throttle keys, window keys and sequence steps are read too', async (t) => {
+  const exec = { fact: 'kind', operator: 'equal', value: 'process_exec' };
+  const file = {
+    rules: [
+      // Silenced for one working directory: only the exception reads process.cwd.
+      { id: 'exec-except-cwd', name: 'e', description: 'd', severity: 'low', tags: ['sandbox'], condition: exec, output: 'x', exceptions: [{ name: 'cwd', fields: ['process.cwd'], values: [['/srv']] }], examples: {} },
+      // One alert per uid: only the throttle reads process.uid.
+      { id: 'exec-throttle-uid', name: 't', description: 'd', severity: 'low', tags: ['sandbox'], condition: exec, output: 'x', throttle: { by: ['process.uid'], window_ms: 60_000 }, exceptions: [], examples: {} },
+      // Three execs of one binary: only the window key reads process.exe.
+      { id: 'exec-threshold-exe', name: 'h', description: 'd', severity: 'low', tags: ['sandbox'], condition: exec, output: 'x', stateful: { type: 'threshold', by: ['process.exe'], count: 3, window_ms: 60_000 }, exceptions: [], examples: {} },
+      // An exec, then an open of /etc/shadow: only the second step reads file.path.
+      { id: 'exec-then-shadow', name: 's', description: 'd', severity: 'low', tags: ['sandbox'], condition: { fact: 'node', operator: 'equal', value: 'n1' }, output: 'x', stateful: { type: 'sequence', by: ['node'], within_ms: 60_000, steps: [{ name: 'exec', condition: exec }, { name: 'shadow', condition: { fact: 'file.path', operator: 'equal', value: '/etc/shadow' } }] }, exceptions: [], examples: {} },
+    ],
+  };
+  const { raw } = readRuleTexts([{ name: 'keys.json', text: JSON.stringify(file) }]);
+  const built = buildRuleSet(raw);
+  if (!built.ok) {
+    t.fail(JSON.stringify(built.issues));
+    return;
+  }
+  const ev = (kind: EventKind, i: number, process: Partial<NonNullable<Event['process']>>, extra: Partial<Event> = {}): Event => {
+    const e = sampleEnrichedEvent(kind, { id: `k${i}`, ts: 1_700_000_000_000_000_000n + BigInt(i) * 1_000_000n, node: 'n1', ...extra });
+    return { ...e, process: { ...e.process!, ...process } };
+  };
+  const events = [
+    ev('process_exec', 0, { cwd: '/srv', uid: 1, exe: '/bin/a' }), ev('process_exec', 1, { cwd: '/tmp', uid: 1, exe: '/bin/a' }),
+    ev('process_exec', 2, { cwd: '/tmp', uid: 2, exe: '/bin/b' }), ev('process_exec', 3, { cwd: '/tmp', uid: 2, exe: '/bin/a' }),
+    ev('file_open', 4, {}, { file: { ...sampleEnrichedEvent('file_open').file!, path: '/etc/shadow' } }),
+  ];
+  const { whole, part } = bothWays(built.set, events, 1);
+  const fired = (alerts: unknown[]) => (alerts as Array<{ rule: { id: string } }>).map((a) => a.rule.id).sort();
+  t.same(fired(whole), ['exec-except-cwd', 'exec-except-cwd', 'exec-except-cwd', 'exec-then-shadow', 'exec-threshold-exe', 'exec-throttle-uid', 'exec-throttle-uid'], 'each rule fires as its key fields decide');
+  t.same(part, whole, 'the same read in part');
+});
