@@ -67,7 +67,9 @@ export class EventConsumer<T> {
     try {
       for (const msg of batch.messages) {
         try {
-          records.push({ offset: BigInt(msg.offset), value: await this.o.decode(msg) });
+          // Synchronous but for a schema met the first time: only those are awaited.
+          const decoded = this.o.decode(msg);
+          records.push({ offset: BigInt(msg.offset), value: decoded instanceof Promise ? await decoded : decoded });
         } catch (err) {
           if (isTracehoundError(err) && err.retriable) throw err;
           const code = isTracehoundError(err) ? err.code : 'TH_ERR_DECODE';
