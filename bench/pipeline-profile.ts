@@ -6,7 +6,12 @@ import { threadable, type Running, type Skipped, type ServiceContext } from '../
 
 /** The environment variable naming a directory: when set, bench/pipeline.ts's workers write their CPU profile summaries there. */
 export const PROFILE_DIR_VAR = 'TH_BENCH_PROFILE_DIR';
-/** With PROFILE_DIR_VAR: `1` also samples allocations (V8's sampling heap profiler, collected objects included) and lists the sites allocating most bytes. */
+/**
+ * With PROFILE_DIR_VAR: `1` also samples allocations (V8's sampling heap profiler, collected objects
+ * included) and lists the sites allocating most bytes; `live` lists the sampled objects still alive
+ * when sampling ends (the main thread: when the producer stops; workers: at close), by the site
+ * that allocated them: what each thread's heap holds.
+ */
 export const ALLOCATIONS_VAR = 'TH_BENCH_ALLOCATIONS';
 
 interface HeapNode {
@@ -17,9 +22,11 @@ interface HeapNode {
 
 /** Starts the sampling heap profiler on `session` when ALLOCATIONS_VAR is set (every ~64 KiB allocated, objects later collected by either GC kept). */
 export async function startAllocationSampling(session: Session): Promise<boolean> {
-  if (process.env[ALLOCATIONS_VAR] !== '1') return false;
+  const mode = process.env[ALLOCATIONS_VAR];
+  if (mode !== '1' && mode !== 'live') return false;
+  const collected = mode === '1';
   await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 65_536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 65_536, includeObjectsCollectedByMajorGC: collected, includeObjectsCollectedByMinorGC: collected });
   return true;
 }
 
@@ -38,7 +45,8 @@ export async function allocationLines(session: Session, name: string, n = 25): P
     for (const c of node.children) walk(c);
   };
   walk(profile.head);
-  return [`# ${name}: allocated bytes by site (sampled, ${(total / 2 ** 20).toFixed(0)} MiB estimated in all)`,
+  const what = process.env[ALLOCATIONS_VAR] === 'live' ? 'live bytes at the end by allocating site' : 'allocated bytes by site';
+  return [`# ${name}: ${what} (sampled, ${(total / 2 ** 20).toFixed(0)} MiB estimated in all)`,
     ...[...bytes].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)];
 }
 

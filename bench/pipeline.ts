@@ -14,7 +14,8 @@
  * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority;
  * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints their
  * busy samples by module and their hottest functions; TH_BENCH_ALLOCATIONS=1 as well samples every
- * profiled thread's allocations (main thread included) and lists the sites allocating most bytes.
+ * profiled thread's allocations (main thread included) and lists the sites allocating most bytes;
+ * TH_BENCH_ALLOCATIONS=live lists what the sampled objects still alive at the end were allocated by.
  *
  * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
  * The baseline is the producer alone at full speed to a topic nobody reads.
