@@ -11,7 +11,8 @@
  * JS thread split by module with the V8 sampling profiler; the JS thread of each worker), the
  * producer, and the Kafka and registry JVMs; RSS per process. TRACEHOUND_UP_THREADS=one in the
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
- * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority;
+ * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority,
+ * TRACEHOUND_UP_STORAGE_NICE=0 the main thread (sink, API, and this harness) at the workers';
  * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints their
  * busy samples by module and their hottest functions; TH_BENCH_ALLOCATIONS=1 as well samples every
  * profiled thread's allocations (main thread included) and lists the sites allocating most bytes;
@@ -311,7 +312,7 @@ async function pipeline(rate: number, seconds: number) {
   rmSync(dataDir, { recursive: true, force: true });
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
-  const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB}, TRACEHOUND_UP_ENGINE_NICE=${cfg.TRACEHOUND_UP_ENGINE_NICE})`;
+  const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB}, TRACEHOUND_UP_ENGINE_NICE=${cfg.TRACEHOUND_UP_ENGINE_NICE}, TRACEHOUND_UP_STORAGE_NICE=${cfg.TRACEHOUND_UP_STORAGE_NICE})`;
   return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), mainAllocations, workerProfiles };
 }
 

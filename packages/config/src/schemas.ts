@@ -191,6 +191,10 @@ export const PlatformConfig = Type.Object({
     default: 10, minimum: 0, maximum: 19,
     description: 'how many nice steps (0-19) below the rest of the process the embedded ClickHouse engine\'s threads run, so that enrichment and detection go first when the cores are full; 0 leaves them as they start; not used with TRACEHOUND_CLICKHOUSE_URL',
   }),
+  TRACEHOUND_UP_STORAGE_NICE: Type.Integer({
+    default: 5, minimum: 0, maximum: 19,
+    description: 'how many nice steps (0-19) below the worker threads (enricher, detector, notifier, agent) the main JavaScript thread runs, which hosts the sink and the API, so that enrichment and detection go first when the cores are full; 0 leaves it; only with TRACEHOUND_UP_THREADS=workers',
+  }),
 });
 
 /** The attack generator (`tracehound simulate`). */

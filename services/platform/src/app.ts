@@ -4,7 +4,7 @@ import type { Logger } from '@tracehound/logging';
 import type { PlatformSettings } from './config.js';
 import { HOSTED } from './hosted/index.js';
 import type { HostContext, HostedService, Running, Skipped } from './hosted/types.js';
-import { lowerEngineThreads } from './threads/engine-priority.js';
+import { lowerEngineThreads, lowerMainThread, type MainThreadPriority } from './threads/engine-priority.js';
 import { startInWorker, type ThreadRunning } from './threads/worker-host.js';
 
 /** chDB allows one process per data dir: a second one gets a message naming the way out, not a lock-file error. */
@@ -72,6 +72,7 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
   const running: Array<{ name: string; app: Running }> = [];
   const services: ServiceState[] = [];
   let closing: Promise<void> | undefined;
+  let main: MainThreadPriority | undefined;
   const closeAll = () => (closing ??= (async () => {
     for (const { name, app } of [...running].reverse()) {
       const t0 = Date.now();
@@ -80,6 +81,7 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
     }
     running.length = 0;
     engine?.stop();
+    main?.restore();
     await clickhouse.close();
   })());
   let failed: (err: Error) => void = () => undefined;
@@ -114,6 +116,14 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
     throw err;
   }
   allStarted = true;
+  if (cfg.TRACEHOUND_UP_THREADS === 'workers' && cfg.TRACEHOUND_UP_STORAGE_NICE > 0 && services.some((s) => s.threadId)) {
+    try {
+      main = lowerMainThread(cfg.TRACEHOUND_UP_STORAGE_NICE);
+      deps.logger.info({ nice: main.nice }, `main thread (sink, API) at nice ${main.nice}, ${cfg.TRACEHOUND_UP_STORAGE_NICE} below the worker threads (TRACEHOUND_UP_STORAGE_NICE): enrichment and detection go first when the cores are full`);
+    } catch (err) {
+      deps.logger.warn({ err: errorMessage(err) }, 'the main thread keeps its priority: setpriority refused');
+    }
+  }
   if (engine) deps.logger.info({ nice: engine.nice, lowered: engine.lowered }, `embedded ClickHouse threads at nice ${engine.nice}, ${cfg.TRACEHOUND_UP_ENGINE_NICE} below the rest (TRACEHOUND_UP_ENGINE_NICE): enrichment and detection go first when the cores are full`);
   const api = running.find((r) => r.name === 'api');
   return {

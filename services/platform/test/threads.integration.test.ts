@@ -89,7 +89,7 @@ t.test('threadable entries run each in a worker thread of their own, and stop in
   t.notOk(threadAlive(a!.tid) || threadAlive(b!.tid), 'no thread left after close');
 });
 
-t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by default) nice steps below the JavaScript threads, also threads the engine starts later (real chDB)', async (t) => {
+t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by default) nice steps below the worker threads, also threads the engine starts later, and the main thread TRACEHOUND_UP_STORAGE_NICE (5) below them (real chDB)', async (t) => {
   const before = getPriority();
   const lower = Math.min(19, before + 10);
   const { platform, lines } = await start(t, [probe, probe2]);
@@ -103,9 +103,23 @@ t.test('the embedded engine\'s threads run TRACEHOUND_UP_ENGINE_NICE (10 by defa
     return eng.length > 0 && eng.every((x) => x.nice === lower) ? { all, eng } : undefined;
   }, 5_000, `every engine thread at nice ${lower}`);
   t.ok(engine.eng.length >= 3, `${engine.eng.length} engine threads (${[...new Set(engine.eng.map((x) => x.comm))].join(', ')})`);
-  const js = engine.all.filter((x) => x.tid === process.pid || workers.includes(x.tid));
-  t.equal(js.length, 3, 'the main thread and both workers');
-  t.same(js.map((x) => x.nice), [before, before, before], `JavaScript threads keep the process's nice value (${before})`);
+  const js = engine.all.filter((x) => workers.includes(x.tid));
+  t.equal(js.length, 2, 'both workers');
+  t.same(js.map((x) => x.nice), [before, before], `worker threads keep the process's nice value (${before})`);
+  t.equal(engine.all.find((x) => x.tid === process.pid)?.nice, before + 5, 'the main thread (sink, API) runs TRACEHOUND_UP_STORAGE_NICE (5) below them');
+  t.match(lines.find((l) => /^main thread \(sink, API\) at nice \d+, 5 below the worker threads/.test(String(l.msg))), { nice: before + 5 }, 'said at start');
+  await platform.close();
+  t.equal(getPriority(process.pid), before, 'given back at close (the tests run as root)');
+});
+
+t.test('TRACEHOUND_UP_STORAGE_NICE=0 leaves the main thread as it is; so do TRACEHOUND_UP_THREADS=one and a platform without workers', async (t) => {
+  const before = getPriority(process.pid);
+  for (const [extra, services] of [[{ TRACEHOUND_UP_STORAGE_NICE: '0' }, [probe]], [{ TRACEHOUND_UP_THREADS: 'one' }, [probe]], [{}, []]] as const) {
+    const { platform, lines } = await start(t, [...services], extra);
+    t.equal(getPriority(process.pid), before, `${JSON.stringify(extra)}, ${services.length} services: main thread at ${before}`);
+    t.notOk(lines.some((l) => /^main thread \(sink, API\)/.test(String(l.msg))), 'nothing said');
+    await platform.close();
+  }
 });
 
 t.test('a thread that ended before its priority was set is skipped, not an error that stops the passes', async (t) => {

@@ -102,3 +102,34 @@ export function lowerEngineThreads(steps: number, logger: Logger): EnginePriorit
     stop: () => clearInterval(timer),
   };
 }
+
+export interface MainThreadPriority {
+  /** The main thread's nice value now. */
+  readonly nice: number;
+  /** Gives the main thread its nice value back (possible for root only; otherwise it stays). */
+  restore(): void;
+}
+
+/**
+ * In the all-in-one process with worker threads, the main JavaScript thread hosts the sink and
+ * the API; the enricher and the detector run on worker threads. Lowering the main thread `steps`
+ * below them means that when the cores are full, events are enriched and rules evaluated first,
+ * and storing them and answering queries take what is left (the embedded engine's threads run
+ * lower still). Call it once every worker has started: a thread starts with its creator's nice
+ * value, and workers must keep theirs.
+ */
+export function lowerMainThread(steps: number): MainThreadPriority {
+  const before = getPriority(process.pid);
+  const nice = Math.min(19, before + steps);
+  setPriority(process.pid, nice);
+  return {
+    nice,
+    restore: () => {
+      try {
+        setPriority(process.pid, before);
+      } catch {
+        // Raising a priority again needs privilege: without it the thread stays where it is.
+      }
+    },
+  };
+}
