@@ -8,5 +8,6 @@ export { avroDecoder } from './avro-decoder.js';
 export { waitForKafka } from './startup.js';
 export { SchemaMatch, fastPathDecoder, type SchemaSource } from './schema-match.js';
 export { CONFLUENT_HEADER, bodyError, decodeAt, fieldsOf, trailingNullable } from './avro-layout.js';
+export { projectType, type PathStep } from './avro-projection.js';
 export { murmur2, murmur2Partitioner } from './partitioner.js';
 export { CoalescedCommits } from './commits.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import { AVRO_OPTIONS, EVENT_KIND_SYMBOLS, composeSchema, sampleEnrichedEvent, type Event, type EventKind } from '@tracehound/schemas';
-import { projectType } from '../src/adapters/event-projection.js';
+import { projectType } from '@tracehound/kafka';
 import { DETECTION_FIELDS, referencedFields } from '../src/engine/fields.js';
 import type { RuleSet } from '../src/engine/rule-set.js';
 import { Detection } from '../src/handlers/detection.js';
@@ -33,22 +33,6 @@ function project(paths: readonly (readonly Segment[])[]): (e: Event) => { whole:
 const dir = fileURLToPath(new URL('../../../rules/', import.meta.url));
 const defaults = buildRuleSet(readRuleFiles(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f))).raw);
 if (!defaults.ok) throw new Error('the default rules do not build');
-
-t.test('a path keeps the fields along it and all of what it ends on; nothing else is read', async (t) => {
-  const read = project([['kind'], ['process', 'comm'], ['process', 'ancestors', 1, 'exe'], ['process', 'ns'], ['exec'], ['k8s', 'pod_labels', 'app'], ['process', 'args', 'length'], ['no_such_field', 'x'], ['process', 'comm', 0]]);
-  const { whole, part } = read(sampleEnrichedEvent('process_exec'));
-  t.same(Object.keys(part), ['kind', 'process', 'exec', 'k8s'], 'top-level: only the fields named');
-  t.same(Object.keys(part.process!), ['comm', 'args', 'ns', 'ancestors'], 'process: comm, args (args.length), ns whole, ancestors');
-  t.same(part.process!.ns, whole.process!.ns);
-  t.same(part.process!.args, whole.process!.args);
-  t.equal(part.process!.ancestors.length, whole.process!.ancestors.length, 'every ancestor, each read for exe only');
-  t.same(part.process!.ancestors.map((a) => Object.keys(a)), whole.process!.ancestors.map(() => ['exe']));
-  t.same(part.exec, whole.exec, 'a block named whole is read whole');
-  t.same(part.k8s!.pod_labels, whole.k8s!.pod_labels, 'a step into a map keeps the map');
-  t.same(Object.keys(part.k8s!), ['pod_labels']);
-  t.equal(read(sampleEnrichedEvent('file_open')).part.exec, null, 'a null block stays null');
-  t.throws(() => projectType(avro.Type.forSchema('string'), [], {}), TypeError);
-});
 
 t.test('every field a path reads has the same value in the part read as in the whole', async (t) => {
   const paths = referencedFields(defaults.set.source);

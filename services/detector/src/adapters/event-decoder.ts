@@ -1,10 +1,9 @@
 import avro from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
 import { TracehoundError } from '@tracehound/errors';
-import { CONFLUENT_HEADER, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, trailingNullable, type Decoder, type SchemaMatch } from '@tracehound/kafka';
+import { CONFLUENT_HEADER, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, projectType, trailingNullable, type Decoder, type SchemaMatch } from '@tracehound/kafka';
 import { AVRO_OPTIONS, composeSchema, type Event, type K8s, type RecordCodec } from '@tracehound/schemas';
 import type { Segment } from '../rules/field-path.js';
-import { projectType } from './event-projection.js';
 
 /** Distinct K8s blocks remembered (about one per container); the cache starts over past this. */
 const MAX_BLOCKS = 20_000;

@@ -1,7 +1,6 @@
-import avro from 'avsc';
 import { TracehoundError } from '@tracehound/errors';
-import { CONFLUENT_HEADER, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, trailingNullable, type Decoder, type SchemaMatch } from '@tracehound/kafka';
-import { AVRO_OPTIONS, composeSchema, type Event, type RecordCodec } from '@tracehound/schemas';
+import { CONFLUENT_HEADER, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, projectType, trailingNullable, type Decoder, type SchemaMatch } from '@tracehound/kafka';
+import { AVRO_OPTIONS, type Event, type RecordCodec } from '@tracehound/schemas';
 import type { Routable } from '../handlers/resolve.js';
 
 /** Where a raw record's `enrichment` field lies in its value: what the encoder replaces. */
@@ -19,25 +18,11 @@ export type RawEvent =
   | { event: Event; layout: null };
 
 /** The fields read of a raw event: must cover Routable (handlers/resolve.ts); of k8s only whether it is null. */
-const KEEP: Record<string, true | string[]> = {
-  kind: true, node: true, process: ['container_id', 'cgroup_path'], audit: ['resource', 'namespace', 'name'], k8s: ['cluster'],
-};
+const KEEP: string[][] = [
+  ['kind'], ['node'], ['process', 'container_id'], ['process', 'cgroup_path'], ['audit', 'resource'], ['audit', 'namespace'], ['audit', 'name'], ['k8s', 'cluster'],
+];
 /** The fields before `enrichment`, which the splice skips byte by byte: must match schemas/avro/Event.avsc. */
 const PREFIX = [['id', 'string'], ['ts', 'logical:timestamp-nanos'], ['node', 'string'], ['kind', 'enum'], ['enrichment', 'union:unwrapped']];
-
-type SchemaNode = { name: string; type: unknown; fields?: SchemaNode[] };
-
-/** Event's schema with only the KEEP fields (and of a record block only the named ones). */
-function projection(): avro.Schema {
-  const schema = composeSchema('tracehound.Event') as { fields: SchemaNode[] };
-  const fields = schema.fields.filter((f) => KEEP[f.name]).map((f) => {
-    const keep = KEEP[f.name]!;
-    if (keep === true) return f;
-    const union = f.type as Array<string | { fields: SchemaNode[] }>;
-    return { ...f, type: union.map((b) => (typeof b === 'string' ? b : { ...b, fields: b.fields.filter((x) => keep.includes(x.name)) })) };
-  });
-  return { ...schema, fields } as avro.Schema;
-}
 
 /** The position after the Avro long (zigzag varint) at `pos`. */
 function skipLong(buf: Buffer, pos: number): number {
@@ -78,7 +63,7 @@ export function rawEventDecoder(codec: RecordCodec<'tracehound.Event'>, match: S
   if (PREFIX.some(([name, type], i) => fields[i]?.name !== name || fields[i]?.type.typeName !== type)) {
     throw new TracehoundError('TH_ERR_SCHEMA', `Event must begin with the fields ${PREFIX.map(([n, t]) => `${n}: ${t}`).join(', ')} (${who} relies on it)`);
   }
-  const lite = avro.Type.forSchema(projection(), { ...AVRO_OPTIONS });
+  const lite = projectType(codec.type, KEEP, { ...AVRO_OPTIONS });
   const resolver = lite.createResolver(codec.type);
   const whole = (event: Event): RawEvent => ({ event, layout: null });
 

@@ -1,5 +1,7 @@
 import avro from 'avsc';
-import type { Segment } from '../rules/field-path.js';
+
+/** A step of a field path: a field or map key by name, an array item by index. */
+export type PathStep = string | number;
 
 /** Avsc's type objects as the projection walks them. */
 interface AvscType {
@@ -16,7 +18,8 @@ interface AvscType {
 type Kept = Set<string> | 'all';
 
 /**
- * A reader type holding only the parts of `type` (a record type) that `paths` reach: a path keeps
+ * A reader type holding only the parts of `type` (a record type) that `paths` reach (the enricher
+ * reads what routes an event, the detector what its rules read): a path keeps
  * the fields along it, and all of whatever it ends on (a record, array or map); an index steps into
  * an array's items; any step into a map keeps the whole map. What a record keeps is decided per
  * record name, so every place a named record appears reads the same fields. Read through
@@ -24,7 +27,7 @@ type Kept = Set<string> | 'all';
  * are skipped in the bytes, never turned into strings, arrays or objects. Paths naming no field of
  * the schema keep nothing (reading them gives undefined either way).
  */
-export function projectType(type: avro.Type, paths: readonly (readonly Segment[])[], options: Partial<avro.ForSchemaOptions>): avro.Type {
+export function projectType(type: avro.Type, paths: readonly (readonly PathStep[])[], options: Partial<avro.ForSchemaOptions>): avro.Type {
   const kept = new Map<string, Kept>();
 
   const keepAll = (t: AvscType): void => {
@@ -37,7 +40,7 @@ export function projectType(type: avro.Type, paths: readonly (readonly Segment[]
     else if (t.typeName === 'map') keepAll(t.valuesType!);
   };
 
-  const walk = (t: AvscType, path: readonly Segment[], i: number): void => {
+  const walk = (t: AvscType, path: readonly PathStep[], i: number): void => {
     if (t.typeName.startsWith('union')) {
       for (const b of t.types!) walk(b, path, i);
       return;
