@@ -1,23 +1,14 @@
 import t from 'tap';
 import avro from 'avsc';
-import { AVRO_OPTIONS, composeSchema, sampleEnrichedEvent, type Event } from '@tracehound/schemas';
-import { projectType, type PathStep } from '../src/avro-projection.js';
+import { sampleEnrichedEvent } from '@tracehound/schemas';
+import { projectType } from '../src/avro-projection.js';
+import { readBothWays } from './fixtures/projection.js';
 
 // What the detector's rules and the enricher's routing read of an event; the detector's tests
 // prove whole rule sets give the same alerts read in part (services/detector/test/event-projection.test.ts).
-const type = avro.Type.forSchema(composeSchema('tracehound.Event') as avro.Schema, { ...AVRO_OPTIONS });
-
-function project(paths: readonly (readonly PathStep[])[]): (e: Event) => { whole: Event; part: Event } {
-  const p = projectType(type, paths, { ...AVRO_OPTIONS });
-  const resolver = p.createResolver(type);
-  return (e) => {
-    const buf = type.toBuffer(e);
-    return { whole: type.fromBuffer(buf) as Event, part: p.fromBuffer(buf, resolver) as Event };
-  };
-}
 
 t.test('a path keeps the fields along it and all of what it ends on; nothing else is read', async (t) => {
-  const read = project([['kind'], ['process', 'comm'], ['process', 'ancestors', 1, 'exe'], ['process', 'ns'], ['exec'], ['k8s', 'pod_labels', 'app'], ['process', 'args', 'length'], ['no_such_field', 'x'], ['process', 'comm', 0]]);
+  const read = readBothWays([['kind'], ['process', 'comm'], ['process', 'ancestors', 1, 'exe'], ['process', 'ns'], ['exec'], ['k8s', 'pod_labels', 'app'], ['process', 'args', 'length'], ['no_such_field', 'x'], ['process', 'comm', 0]]);
   const { whole, part } = read(sampleEnrichedEvent('process_exec'));
   t.same(Object.keys(part), ['kind', 'process', 'exec', 'k8s'], 'top-level: only the fields named');
   t.same(Object.keys(part.process!), ['comm', 'args', 'ns', 'ancestors'], 'process: comm, args (args.length), ns whole, ancestors');
@@ -33,8 +24,8 @@ t.test('a path keeps the fields along it and all of what it ends on; nothing els
 });
 
 t.test('no paths: an empty record; a named record keeps the union of what every path asks of it', async (t) => {
-  t.same(project([])(sampleEnrichedEvent('file_open')).part, {});
-  const { whole, part } = project([['process', 'comm'], ['process', 'ancestors', 0, 'comm'], ['process', 'exe']])(sampleEnrichedEvent('process_exec'));
+  t.same(readBothWays([])(sampleEnrichedEvent('file_open')).part, {});
+  const { whole, part } = readBothWays([['process', 'comm'], ['process', 'ancestors', 0, 'comm'], ['process', 'exe']])(sampleEnrichedEvent('process_exec'));
   t.same(part.process!.ancestors.map((a) => a.comm), whole.process!.ancestors.map((a) => a.comm));
   t.same(Object.keys(part.process!), ['comm', 'exe', 'ancestors']);
 });

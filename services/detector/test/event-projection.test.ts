@@ -2,15 +2,14 @@ import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import avro from 'avsc';
-import { AVRO_OPTIONS, EVENT_KIND_SYMBOLS, composeSchema, sampleEnrichedEvent, type Event, type EventKind } from '@tracehound/schemas';
-import { projectType } from '@tracehound/kafka';
+import { EVENT_KIND_SYMBOLS, sampleEnrichedEvent, type Event, type EventKind } from '@tracehound/schemas';
+import { readBothWays } from '../../../packages/kafka/test/fixtures/projection.js';
 import { DETECTION_FIELDS, referencedFields } from '../src/engine/fields.js';
 import type { RuleSet } from '../src/engine/rule-set.js';
 import { Detection } from '../src/handlers/detection.js';
 import { buildRuleSet } from '../src/rules/build.js';
 import { exampleEvents } from '../src/rules/examples.js';
-import { fieldReader, type Segment } from '../src/rules/field-path.js';
+import { fieldReader } from '../src/rules/field-path.js';
 import { readRuleFiles, readRuleTexts } from '../src/rules/load-files.js';
 import { prng, randomEvent, randomRuleFile } from './fixtures/generate.js';
 
@@ -18,17 +17,7 @@ import { prng, randomEvent, randomRuleFile } from './fixtures/generate.js';
  * Events read for the fields the rules read (projectType through a resolver) must give exactly
  * the verdicts and alerts of events read whole; fields no rule reads must not be read at all.
  */
-const type = avro.Type.forSchema(composeSchema('tracehound.Event') as avro.Schema, { ...AVRO_OPTIONS });
 const SEED = Number(process.env.DIFF_SEED ?? 20261130);
-
-function project(paths: readonly (readonly Segment[])[]): (e: Event) => { whole: Event; part: Event } {
-  const p = projectType(type, paths, { ...AVRO_OPTIONS });
-  const resolver = p.createResolver(type);
-  return (e) => {
-    const buf = type.toBuffer(e);
-    return { whole: type.fromBuffer(buf) as Event, part: p.fromBuffer(buf, resolver) as Event };
-  };
-}
 
 const dir = fileURLToPath(new URL('../../../rules/', import.meta.url));
 const defaults = buildRuleSet(readRuleFiles(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f))).raw);
@@ -36,7 +25,7 @@ if (!defaults.ok) throw new Error('the default rules do not build');
 
 t.test('every field a path reads has the same value in the part read as in the whole', async (t) => {
   const paths = referencedFields(defaults.set.source);
-  const read = project(paths);
+  const read = readBothWays(paths);
   const readers = paths.map((p) => ({ name: p.join('.'), get: fieldReader(p) }));
   const r = prng(SEED);
   const events = [...EVENT_KIND_SYMBOLS.map((k) => sampleEnrichedEvent(k as EventKind)), ...Array.from({ length: 2000 }, (_, i) => randomEvent(r, i))];
@@ -54,7 +43,7 @@ t.test('every field a path reads has the same value in the part read as in the w
 
 /** Alerts of `events` under `set`: read whole, and read for `set.fields` with the whole event given for alerts. */
 function bothWays(set: RuleSet, events: Event[], partitions = 3): { whole: unknown[]; part: unknown[] } {
-  const read = project(set.fields);
+  const read = readBothWays(set.fields);
   const now = () => 1_700_000_000_000_000_000n;
   const a = new Detection({ maxKeys: 10_000, now });
   const b = new Detection({ maxKeys: 10_000, now });
