@@ -116,7 +116,8 @@ export async function startPlatform(cfg: PlatformSettings, deps: PlatformDeps): 
     throw err;
   }
   allStarted = true;
-  if (cfg.TRACEHOUND_UP_THREADS === 'workers' && cfg.TRACEHOUND_UP_STORAGE_NICE > 0 && services.some((s) => s.threadId)) {
+  // Only when some service runs on a worker (never with TRACEHOUND_UP_THREADS=one): else detection shares this thread.
+  if (cfg.TRACEHOUND_UP_STORAGE_NICE > 0 && services.some((s) => s.threadId)) {
     try {
       main = lowerMainThread(cfg.TRACEHOUND_UP_STORAGE_NICE);
       deps.logger.info({ nice: main.nice }, `main thread (sink, API) at nice ${main.nice}, ${cfg.TRACEHOUND_UP_STORAGE_NICE} below the worker threads (TRACEHOUND_UP_STORAGE_NICE): enrichment and detection go first when the cores are full`);
