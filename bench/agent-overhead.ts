@@ -1,10 +1,14 @@
 /**
  * Agent overhead and capacity on the real kernel (root; the local stack running).
  *  1. Overhead: wall time of a fixed workload — N_EXEC execs of /bin/true and N_OPEN open/close
- *     of /etc/shadow (a watched path) — with no agent, with the agent publishing to Kafka, and
- *     with auditd holding equivalent rules (execve + read watch on /etc/shadow). The three are
- *     interleaved, ROUNDS times, and medians are compared (the machine is shared: each cell
- *     also shows its min–max). During the agent's exec storm it records where the time goes:
+ *     of /etc/shadow (a watched path) — with no agent, with the kernel side alone (the loader's
+ *     BPF programs attached and its ring drained to /dev/null: nothing decoded or published),
+ *     with the agent publishing to Kafka, and with auditd holding equivalent rules (execve + read
+ *     watch on /etc/shadow). The four are interleaved, ROUNDS times, and medians are compared (the
+ *     machine is shared: each cell also shows its min–max). The agent runs a short exec storm
+ *     (a tenth of N_EXEC) before the measured one, as a node's agent has long been running when a
+ *     storm comes: its first storm also pays V8's compilation of the hot paths, on its helper
+ *     threads (about a fifth of its CPU then). During the agent's exec storm it records where the time goes:
  *     CPU of the Node agent and of the loader, and the BPF programs' run time per exec
  *     (kernel.bpf_stats_enabled, read with bpftool).
  * Capacity (paced storms at rising rates) is bench/agent-capacity.ts.
@@ -12,7 +16,8 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseLaunches, settle, startAgent, stopAgent, usage } from './agent-harness.js';
+import { join } from 'node:path';
+import { ROOT, parseLaunches, settle, startAgent, stopAgent, usage } from './agent-harness.js';
 import { fmt, machine } from './stats.js';
 
 const N_EXEC = Number(process.argv[2] ?? 20_000);
@@ -20,9 +25,9 @@ const N_OPEN = Number(process.argv[3] ?? 1_000_000);
 const ROUNDS = Number(process.argv[4] ?? 3);
 const BPF_STATS = '/proc/sys/kernel/bpf_stats_enabled';
 
-const execStorm = () => {
+const execStorm = (n = N_EXEC) => {
   const t = performance.now();
-  spawnSync('bash', ['-c', `for ((i = 0; i < ${N_EXEC}; i++)); do /bin/true; done`]);
+  spawnSync('bash', ['-c', `for ((i = 0; i < ${n}; i++)); do /bin/true; done`]);
   return (performance.now() - t) / 1000;
 };
 const openStorm = (n: number) => {
@@ -42,12 +47,14 @@ const LAUNCH = parseLaunches(process.env.AGENT ?? 'agent=agent MALLOC_MMAP_THRES
 
 const progress = (m: string) => process.stderr.write(`${m}\n`);
 type Cell = { exec: number[]; open: number[] };
-const runs: Record<'none' | 'agent' | 'auditd', Cell> = { none: { exec: [], open: [] }, agent: { exec: [], open: [] }, auditd: { exec: [], open: [] } };
+const runs: Record<'none' | 'kernel' | 'agent' | 'auditd', Cell> = { none: { exec: [], open: [] }, kernel: { exec: [], open: [] }, agent: { exec: [], open: [] }, auditd: { exec: [], open: [] } };
 const execCost: Array<{ agentUs: number; loaderUs: number; bpfUs: number }> = [];
 
 async function withAgent(): Promise<void> {
   const agent = await startAgent(LAUNCH);
   const { child, port, loader } = agent;
+  execStorm(Math.ceil(N_EXEC / 10));
+  await settle(port);
   const bpfWas = readFileSync(BPF_STATS, 'utf8').trim();
   writeFileSync(BPF_STATS, '1');
   // What the agent spends with no storm (other processes' events, timers) is subtracted.
@@ -72,6 +79,20 @@ async function withAgent(): Promise<void> {
   await stopAgent(agent);
 }
 
+/** The kernel side alone: the agent's loader with its BPF programs attached, records read off the ring and dropped. */
+async function withLoaderOnly(): Promise<void> {
+  const loader = spawn(join(ROOT, 'bpf/.output/tracehound-loader'), ['--stats-interval', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  loader.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise((r) => setTimeout(r, 3_000));
+  if (loader.exitCode !== null) throw new Error(`loader exited ${loader.exitCode}: ${err}`);
+  runs.kernel.exec.push(execStorm());
+  runs.kernel.open.push(openStorm(N_OPEN));
+  const exited = new Promise((r) => loader.once('exit', r));
+  loader.kill('SIGTERM');
+  await exited;
+}
+
 function withAuditd(): void {
   execFileSync('auditctl', ['-D']);
   const auditd = spawn('auditd', ['-n'], { stdio: 'ignore' });
@@ -94,7 +115,7 @@ if (spawnSync('auditctl', ['-v']).error) {
 console.log(`agent overhead — ${fmt(N_EXEC)} execs of /bin/true, ${fmt(N_OPEN)} open/close of /etc/shadow, ${ROUNDS} interleaved rounds — ${machine()}`);
 for (let r = 0; r < ROUNDS; r++) {
   // Rotate the order so no condition always follows the same one.
-  const order = [['none', () => void (runs.none.exec.push(execStorm()), runs.none.open.push(openStorm(N_OPEN)))], ['agent', withAgent], ['auditd', withAuditd]] as const;
+  const order = [['none', () => void (runs.none.exec.push(execStorm()), runs.none.open.push(openStorm(N_OPEN)))], ['kernel', withLoaderOnly], ['agent', withAgent], ['auditd', withAuditd]] as const;
   for (let i = 0; i < order.length; i++) {
     const [name, run] = order[(i + r) % order.length]!;
     await run();
@@ -112,15 +133,15 @@ function report(): void {
   };
   const base = { exec: median(runs.none.exec), open: median(runs.none.open) };
   console.log(`\nMedian of ${ROUNDS} rounds [min–max]:\n`);
-  console.log('| workload | no agent | Tracehound agent → Kafka | auditd (same rules) |');
-  console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| ${fmt(N_EXEC)} execs of /bin/true | ${cell(runs.none.exec)} | ${cell(runs.agent.exec, base.exec)} | ${cell(runs.auditd.exec, base.exec)} |`);
-  console.log(`| ${fmt(N_OPEN)} open/close of /etc/shadow | ${cell(runs.none.open)} | ${cell(runs.agent.open, base.open)} | ${cell(runs.auditd.open, base.open)} |`);
-  const ratio = (k: 'exec' | 'open') => {
+  console.log('| workload | no agent | kernel side alone (BPF programs + loader, records dropped) | Tracehound agent → Kafka | auditd (same rules) |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log(`| ${fmt(N_EXEC)} execs of /bin/true | ${cell(runs.none.exec)} | ${cell(runs.kernel.exec, base.exec)} | ${cell(runs.agent.exec, base.exec)} | ${cell(runs.auditd.exec, base.exec)} |`);
+  console.log(`| ${fmt(N_OPEN)} open/close of /etc/shadow | ${cell(runs.none.open)} | ${cell(runs.kernel.open, base.open)} | ${cell(runs.agent.open, base.open)} | ${cell(runs.auditd.open, base.open)} |`);
+  const ratio = (k: 'exec' | 'open', who: 'agent' | 'kernel' = 'agent') => {
     const audit = median(runs.auditd[k]) - base[k];
-    return audit > 0 ? fmt((median(runs.agent[k]) - base[k]) / audit, 2) : 'n/a (auditd showed no overhead)';
+    return audit > 0 ? fmt((median(runs[who][k]) - base[k]) / audit, 2) : 'n/a (auditd showed no overhead)';
   };
-  console.log(`agent overhead / auditd overhead (medians): execs ${ratio('exec')}, opens ${ratio('open')}`);
+  console.log(`agent overhead / auditd overhead (medians): execs ${ratio('exec')}, opens ${ratio('open')}; the kernel side alone: execs ${ratio('exec', 'kernel')}, opens ${ratio('open', 'kernel')}`);
   const us = (k: keyof (typeof execCost)[number]) => fmt(median(execCost.map((c) => c[k])), 1);
   console.log(`where an exec's cost goes (median per exec, 3 events each, the idle rate before the storm subtracted): BPF programs ${us('bpfUs')} µs (machine-wide run time of th_* programs), loader ${us('loaderUs')} µs CPU, Node agent ${us('agentUs')} µs CPU; baseline exec ${fmt((base.exec / N_EXEC) * 1e6, 0)} µs wall`);
 
