@@ -10,43 +10,26 @@
  * Variants interleave (all once, then again); median (min–max) of `repeats` runs.
  * Run: npx tsx bench/sink-merges.ts [rows=13000] [parts=40] [repeats=2]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EVENTS, EVENTS_PER_MINUTE, createClickHouse, createMaterializedView, createTable, eventToRow, fileInserter, insertColumns, insertStructure, selectRows, type Column, type TableSpec } from '@tracehound/clickhouse';
-import { sampleEnrichedEvent } from '@tracehound/schemas';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { EVENTS, selectRows, type TableSpec } from '@tracehound/clickhouse';
+import { eventsBench, withColumns } from './events-table-bench.js';
 import { fmt, machine } from './stats.js';
 
 const ROWS = Number(process.argv[2] ?? 13_000);
 const PARTS = Number(process.argv[3] ?? 40);
 const REPEATS = Number(process.argv[4] ?? 2);
-const dir = mkdtempSync(join(tmpdir(), 'th-bench-merges-'));
-const ctx = { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } };
-const ch = createClickHouse({ dataDir: dir, database: 'bench' });
-const sql = async (query: string) => ch.command({ query });
-await sql('CREATE DATABASE IF NOT EXISTS bench');
-const cols = insertColumns(EVENTS);
+const bench = await eventsBench('th-bench-merges-', { rows: ROWS, idPrefix: 'm-', firstNs: (BigInt(Date.now()) - 3_600_000n) * 1_000_000n, partitions: 6 });
+const { ch, sql, cols } = bench;
 
-const kinds = ['process_exec', 'file_open', 'net_connect', 'process_exit'] as const;
-const start = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n;
-const rows = Array.from({ length: ROWS }, (_, i) => {
-  const e = sampleEnrichedEvent(kinds[i % 4]!, { id: `m-${i}`, ts: start + BigInt(i) * 1_000_000n });
-  e.k8s = { ...e.k8s!, namespace: `ns-${i % 20}`, pod: `pod-${i % 400}`, pod_uid: `uid-${i % 400}` };
-  e.process = { ...e.process!, pid: 1000 + (i % 5000), args: ['sh', '-c', `job ${i}`] };
-  const r = eventToRow(e, { topic: 'bench', partition: i % 6, offset: String(i) });
-  return JSON.stringify(cols.map((c) => r[c]));
-});
-await sql(`CREATE TABLE bench.src (${insertStructure(EVENTS)}) ENGINE = Memory`);
-await fileInserter(ch)!({ table: 'bench.src', columns: cols, structure: insertStructure(EVENTS), format: 'JSONCompactEachRow', body: Buffer.from(rows.join('\n')), settings: {} });
-
-const columns = EVENTS.columns as readonly Column[];
-const withColumns = (f: (c: Column) => Column): TableSpec => ({ ...EVENTS, columns: columns.map(f) });
+/** Every ZSTD codec replaced by LZ4 (DoubleDelta and Delta kept). */
+const lz4 = withColumns((c) => ({ ...c, ...(c.codec ? { codec: c.codec.replace(/ZSTD\(\d\)/, 'LZ4') } : {}) }));
 const withSettings = (s: Record<string, number>): TableSpec => ({ ...EVENTS, settings: { ...EVENTS.settings, ...s } });
 interface Variant { name: string; spec: TableSpec; view?: boolean }
 const variants: Variant[] = [
   { name: 'as migrated', spec: EVENTS },
   { name: 'ZSTD(1) instead of ZSTD(3) (args, ancestor_args, details)', spec: withColumns((c) => ({ ...c, ...(c.codec ? { codec: c.codec.replace('ZSTD(3)', 'ZSTD(1)') } : {}) })) },
-  { name: 'LZ4 instead of ZSTD (codecs kept: DoubleDelta, Delta)', spec: withColumns((c) => ({ ...c, ...(c.codec ? { codec: c.codec.replace(/ZSTD\(\d\)/, 'LZ4') } : {}) })) },
+  { name: 'LZ4 instead of ZSTD (codecs kept: DoubleDelta, Delta)', spec: lz4 },
   { name: 'id bloom filter at GRANULARITY 4', spec: { ...EVENTS, indexes: EVENTS.indexes.map((i) => (i.startsWith('idx_id ') ? i.replace('GRANULARITY 1', 'GRANULARITY 4') : i)) } },
   { name: 'without skip indexes', spec: { ...EVENTS, indexes: [] } },
   { name: 'without the kafka_progress projection', spec: { ...EVENTS, projections: [] } },
@@ -54,18 +37,14 @@ const variants: Variant[] = [
   { name: 'merge_selector_base = 10', spec: withSettings({ merge_selector_base: 10 }) },
   {
     name: 'the barest table: plain MergeTree, LZ4, no roll-up view, projection, skip indexes or deduplication window',
-    spec: { ...withColumns((c) => ({ ...c, ...(c.codec ? { codec: c.codec.replace(/ZSTD\(\d\)/, 'LZ4') } : {}) })), engine: 'MergeTree', projections: [], indexes: [], dedupWindow: undefined, settings: { ttl_only_drop_parts: 1, min_bytes_for_wide_part: EVENTS.settings.min_bytes_for_wide_part } } as TableSpec,
+    spec: { ...lz4, engine: 'MergeTree', projections: [], indexes: [], dedupWindow: undefined, settings: { ttl_only_drop_parts: 1, min_bytes_for_wide_part: EVENTS.settings.min_bytes_for_wide_part } } as TableSpec,
     view: false,
   },
 ];
 
 for (const [i, v] of variants.entries()) {
-  for (const s of createTable(ctx, { ...v.spec, name: `v${i}` })) await sql(s);
+  await bench.createVariant(`v${i}`, v.spec, v.view !== false);
   await sql(`SYSTEM STOP MERGES bench.v${i}`);
-  if (v.view === false) continue;
-  for (const s of createTable(ctx, { ...EVENTS_PER_MINUTE, name: `v${i}_pm` })) await sql(s);
-  for (const s of createMaterializedView(ctx, `v${i}_mv`, `v${i}`, `v${i}_pm`, (src) =>
-    `SELECT toStartOfMinute(ts) AS minute, namespace, kind, node, count() AS events FROM ${src} GROUP BY minute, namespace, kind, node`)) await sql(s);
 }
 
 const TICK = 100; // USER_HZ
@@ -136,5 +115,4 @@ for (const [i, v] of variants.entries()) {
   const r = results[i]!;
   console.log(`| ${v.name} | ${summary(r.map((x) => x.insertUs))} | ${summary(r.map((x) => x.mergeUs))} | ${summary(r.map(all))} | ${(median(r.map(all)) / median(results[0]!.map(all))).toFixed(2)}x | ${summary(r.map((x) => x.parts), 0)} | ${summary(r.map((x) => x.seconds))} |`);
 }
-await ch.close();
-rmSync(dir, { recursive: true, force: true });
+await bench.close();

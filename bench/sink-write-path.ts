@@ -9,36 +9,15 @@
  * median (min–max) of `repeats` runs.
  * Run: npx tsx bench/sink-write-path.ts [rows=100000] [repeats=3]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EVENTS, EVENTS_PER_MINUTE, createClickHouse, createMaterializedView, createTable, eventToRow, fileInserter, insertColumns, insertStructure, type Column, type TableSpec } from '@tracehound/clickhouse';
-import { sampleEnrichedEvent } from '@tracehound/schemas';
+import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
+import { eventsBench, withColumns } from './events-table-bench.js';
 import { fmt, machine } from './stats.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPEATS = Number(process.argv[3] ?? 3);
-const dir = mkdtempSync(join(tmpdir(), 'th-bench-write-'));
-const ctx = { database: 'bench', retention: { eventsDays: 30, alertsDays: 365, auditDays: 365 } };
-const ch = createClickHouse({ dataDir: dir, database: 'bench' });
-const sql = async (query: string) => ch.command({ query });
-await sql('CREATE DATABASE IF NOT EXISTS bench');
-const cols = insertColumns(EVENTS);
+const bench = await eventsBench('th-bench-write-', { rows: N, idPrefix: 'w-', firstNs: (BigInt(Date.now()) - BigInt(N)) * 1_000_000n, partitions: 1 });
+const { sql, cols } = bench;
 
-const kinds = ['process_exec', 'file_open', 'net_connect', 'process_exit'] as const;
-const now = BigInt(Date.now()) * 1_000_000n;
-const rows = Array.from({ length: N }, (_, i) => {
-  const e = sampleEnrichedEvent(kinds[i % 4]!, { id: `w-${i}`, ts: now - BigInt(N - i) * 1_000_000n });
-  e.k8s = { ...e.k8s!, namespace: `ns-${i % 20}`, pod: `pod-${i % 400}`, pod_uid: `uid-${i % 400}` };
-  e.process = { ...e.process!, pid: 1000 + (i % 5000), args: ['sh', '-c', `job ${i}`] };
-  const r = eventToRow(e, { topic: 'bench', partition: 0, offset: String(i) });
-  return JSON.stringify(cols.map((c) => r[c]));
-});
-await sql(`CREATE TABLE bench.src (${insertStructure(EVENTS)}) ENGINE = Memory`);
-await fileInserter(ch)!({ table: 'bench.src', columns: cols, structure: insertStructure(EVENTS), format: 'JSONCompactEachRow', body: Buffer.from(rows.join('\n')), settings: {} });
-
-const columns = EVENTS.columns as readonly Column[];
-const withColumns = (f: (c: Column) => Column): TableSpec => ({ ...EVENTS, columns: columns.map(f) });
 interface Variant { name: string; spec: TableSpec; view?: boolean; settings?: string }
 const variants: Variant[] = [
   { name: 'as migrated (roll-up view, projection, 4 skip indexes, dedup window, ZSTD, ReplacingMergeTree)', spec: EVENTS },
@@ -61,13 +40,7 @@ const variants: Variant[] = [
 ];
 
 // Each variant: its own events table and (unless without) its own roll-up table and view.
-for (const [i, v] of variants.entries()) {
-  for (const s of createTable(ctx, { ...v.spec, name: `v${i}` })) await sql(s);
-  if (v.view === false) continue;
-  for (const s of createTable(ctx, { ...EVENTS_PER_MINUTE, name: `v${i}_pm`, ...(v.spec.dedupWindow ? {} : { dedupWindow: undefined }) } as TableSpec)) await sql(s);
-  for (const s of createMaterializedView(ctx, `v${i}_mv`, `v${i}`, `v${i}_pm`, (src) =>
-    `SELECT toStartOfMinute(ts) AS minute, namespace, kind, node, count() AS events FROM ${src} GROUP BY minute, namespace, kind, node`)) await sql(s);
-}
+for (const [i, v] of variants.entries()) await bench.createVariant(`v${i}`, v.spec, v.view !== false);
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -92,5 +65,4 @@ console.log(`events write path — ${fmt(N)} rows per insert, ${REPEATS} runs pe
 console.log('| variant | rows/s | vs as migrated |');
 console.log('| --- | ---: | ---: |');
 for (const [i, v] of variants.entries()) console.log(`| ${v.name} | ${summary(rates[i]!)} | ${(median(rates[i]!) / median(rates[0]!)).toFixed(2)}x |`);
-await ch.close();
-rmSync(dir, { recursive: true, force: true });
+await bench.close();

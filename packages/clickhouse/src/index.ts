@@ -1,7 +1,7 @@
 export { createClickHouse, rawInserter, fileInserter, UNDERLYING, type RawInsert, describeTarget, ensureDatabase, serverClientConfig, type ClickHouseClient, type ClickHouseOptions, type ClickHouseTarget } from './client.js';
 export { ident, localName, onCluster, qualified, engine, type DdlContext, type EngineKind } from './schema/ddl.js';
 export { createTable, createMaterializedView, insertColumns, insertStructure, modifyTtl, type Column, type TableSpec } from './schema/table.js';
-export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, NOTIFICATION_DELIVERIES, NOTIFICATION_ROUTE_HISTORY, type Migration } from './migrations/index.js';
+export { MIGRATIONS, EVENTS, ALERTS, ALERT_STATE, RULE_HISTORY, API_AUDIT, USERS, API_TOKENS, EVENTS_PER_MINUTE, eventsPerMinuteSelect, ALERTS_PER_MINUTE, NOTIFICATION_DELIVERIES, NOTIFICATION_ROUTE_HISTORY, type Migration } from './migrations/index.js';
 export { migrate, migrationSql, SCHEMA_MIGRATIONS, type MigrateResult } from './migrate.js';
 export { insertRows, selectRows, runCommand, FILE_INSERT_MIN_ROWS, type ClickHouseLike, type InsertFormat, type InsertOptions, type QueryLimits } from './io.js';
 export { DATA_ERROR_CODES, LIMIT_ERROR_CODES, clickhouseCode, toClickHouseError } from './errors.js';

@@ -22,6 +22,10 @@ export const EVENTS_PER_MINUTE = {
   dedupWindow: 1000,
 } as const satisfies TableSpec;
 
+/** The SELECT of the view that keeps EVENTS_PER_MINUTE from the events rows in `source`. */
+export const eventsPerMinuteSelect = (source: string): string =>
+  `SELECT toStartOfMinute(ts) AS minute, namespace, kind, node, count() AS events FROM ${source} GROUP BY minute, namespace, kind, node`;
+
 export const ALERTS_PER_MINUTE = {
   name: 'alerts_per_minute',
   columns: [
@@ -44,8 +48,7 @@ export const migration: Migration = {
   tables: [EVENTS_PER_MINUTE, ALERTS_PER_MINUTE],
   up: (ctx) => [
     ...createTable(ctx, EVENTS_PER_MINUTE),
-    ...createMaterializedView(ctx, 'events_per_minute_mv', 'events', 'events_per_minute', (src) =>
-      `SELECT toStartOfMinute(ts) AS minute, namespace, kind, node, count() AS events FROM ${src} GROUP BY minute, namespace, kind, node`),
+    ...createMaterializedView(ctx, 'events_per_minute_mv', 'events', 'events_per_minute', eventsPerMinuteSelect),
     ...createTable(ctx, ALERTS_PER_MINUTE),
     ...createMaterializedView(ctx, 'alerts_per_minute_mv', 'alerts', 'alerts_per_minute', (src) =>
       `SELECT toStartOfMinute(ts) AS minute, namespace, severity, rule_id, count() AS alerts FROM ${src} GROUP BY minute, namespace, severity, rule_id`),

@@ -23,6 +23,6 @@ export { RULE_HISTORY } from './0004-rule-history.js';
 export { API_AUDIT } from './0005-api-audit.js';
 export { USERS } from './0006-users.js';
 export { API_TOKENS } from './0007-api-tokens.js';
-export { EVENTS_PER_MINUTE, ALERTS_PER_MINUTE } from './0008-rollups.js';
+export { EVENTS_PER_MINUTE, ALERTS_PER_MINUTE, eventsPerMinuteSelect } from './0008-rollups.js';
 export { NOTIFICATION_DELIVERIES } from './0009-notification-deliveries.js';
 export { NOTIFICATION_ROUTE_HISTORY } from './0010-notification-route-history.js';
