@@ -12,13 +12,17 @@ import { BatchingProducer, COMPRESSION, registerCompression, topicName } from '.
  * independently, and to the real broker.
  */
 const require = createRequire(import.meta.url);
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: { offsetDelta?: number; timestampDelta?: number; key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string | Buffer> }) => { buffer: Buffer; size(): number };
+type Message = { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string | Buffer>; timestamp?: number };
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as ((r: { offsetDelta?: number; timestampDelta?: number; key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, string | Buffer> }) => { buffer: Buffer; size(): number }) & {
+  encodeMessages(messages: Message[], firstTimestamp: number, dateNow: number): { buffer: Buffer; buf: Buffer };
+};
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (o: object) => Promise<{ buffer: Buffer }> };
 type Decoded = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]> };
 const Decoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => { offset: number; canReadBytes(n: number): boolean; readVarIntBytes(): Buffer };
 const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (d: object) => Promise<{ records: Decoded[] }>;
 const RecordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (d: object, ctx: object) => Decoded;
 const Batch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, p: { partition: number; highWatermark: string; messages: Array<{ offset: string }> }) => { messages: Array<{ offset: string }> };
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as ((b: Buffer) => number) & { portable: (b: Buffer) => number; native: boolean };
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition') as (o: object) => Record<string, Array<{ n: number }>>;
 
 const bytes = (v: Buffer | string | null) => (v === null ? zigzagVarint(-1) : Buffer.concat([zigzagVarint(Buffer.byteLength(v)), Buffer.from(v)]));
@@ -98,6 +102,51 @@ t.test('a compressed record batch holds exactly the records, one after another',
   const compressed = batch.buffer.subarray(61);
   t.equal(batch.buffer.readInt32BE(57), records.length, 'record count');
   t.ok((await decompressFrame(compressed)).equals(Buffer.concat(all.map(referenceRecord))), 'the decompressed records equal the reference encodings in order');
+});
+
+t.test('a request\'s messages written as one run of records: the records one by one, in one buffer of their size, and the same batches', async (t) => {
+  const first = 1_000_000;
+  const all = cases().filter((c) => Math.abs(c.timestampDelta) < 2 ** 50 && c.timestampDelta !== -first);
+  const messages: Message[] = all.map((c) => ({ key: c.key, value: c.value, headers: c.headers, timestamp: first + c.timestampDelta }));
+  Buffer.allocUnsafe(4000).fill(0xa5);
+  const run = Record.encodeMessages(messages, first, Date.now());
+  const reference = Buffer.concat(all.map((c, i) => referenceRecord({ ...c, offsetDelta: i })));
+  t.ok(run.buffer.equals(reference), `${all.length} messages: the reference records in order, offset deltas 0, 1, …`);
+  t.equal(run.buf.length, reference.length + 4, 'one buffer of their size (and the 4 bytes more a last varint write asks for)');
+  t.ok(Record.encodeMessages([{ key: null, value: 'v' }], 5, 12).buffer.equals(referenceRecord({ offsetDelta: 0, timestampDelta: 7, key: null, value: 'v', headers: {} })), 'a message without a timestamp is stamped now');
+  registerCompression();
+  for (const compression of [COMPRESSION.none, COMPRESSION.lz4]) {
+    const records = messages.map((m, i) => Record({ key: m.key, value: m.value, headers: m.headers, offsetDelta: i, timestampDelta: m.timestamp! - first }));
+    const batch = { compression, firstTimestamp: first, maxTimestamp: first + 1, lastOffsetDelta: records.length - 1 };
+    const oneByOne = await RecordBatch({ ...batch, records });
+    const asRun = await RecordBatch({ ...batch, encodedRecords: Record.encodeMessages(messages, first, 0), recordCount: messages.length });
+    t.ok(asRun.buffer.equals(oneByOne.buffer), `compression ${compression}: the same record batch`);
+  }
+});
+
+/** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) bit by bit, as the record batch format specifies it. */
+function referenceCrc32c(b: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of b) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+t.test('a record batch carries the CRC-32C of its bytes from the attributes on, computed natively', async (t) => {
+  t.ok(crc32C.native, 'the hardware CRC-32C of @node-rs/crc32 is in use');
+  for (const size of [0, 1, 7, 8, 9, 63, 64, 65, 4096, 100_003]) {
+    const b = randomBytes(size);
+    t.equal(crc32C(b), referenceCrc32c(b), `${size} bytes: native equals the reference`);
+    t.equal(crc32C.portable(b), referenceCrc32c(b), `${size} bytes: kafkajs's own equals the reference`);
+  }
+  registerCompression();
+  for (const compression of [COMPRESSION.none, COMPRESSION.lz4]) {
+    const records = cases().map((c) => Record(c));
+    const batch = await RecordBatch({ compression, records, lastOffsetDelta: records.length - 1 });
+    t.equal(batch.buffer.readUInt32BE(17), referenceCrc32c(batch.buffer.subarray(21)), `compression ${compression}: the batch's CRC`);
+  }
 });
 
 t.test('grouping a batch per partition is linear: 300,000 messages to one partition, order kept', async (t) => {
