@@ -82,7 +82,7 @@ export function byModule(profile: Profile): Array<[string, number]> {
 }
 
 /** The functions with the most self time, in % of busy samples. */
-function topFunctions(profile: Profile, n: number): Array<[string, number]> {
+export function topFunctions(profile: Profile, n: number): Array<[string, number]> {
   return busyShares(profile, ({ url, functionName, lineNumber }) => `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|work\/main\/)/, '')}:${lineNumber + 1}`).slice(0, n);
 }
 

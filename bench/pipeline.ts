@@ -13,8 +13,8 @@
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
  * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority,
  * TRACEHOUND_UP_STORAGE_NICE=0 the main thread (sink, API, and this harness) at the workers';
- * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints their
- * busy samples by module and their hottest functions; TH_BENCH_ALLOCATIONS=1 as well samples every
+ * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints theirs and the main thread's
+ * busy samples by module and their hottest functions (the main thread's profile also to <dir>/main.cpuprofile); TH_BENCH_ALLOCATIONS=1 as well samples every
  * profiled thread's allocations (main thread included) and lists the sites allocating most bytes;
  * TH_BENCH_ALLOCATIONS=live lists what the sampled objects still alive at the end were allocated by.
  *
@@ -41,7 +41,7 @@ import { api } from '../services/platform/src/hosted/api.js';
 import { sink } from '../services/platform/src/hosted/sink.js';
 import { makePods, type BenchPod } from './enricher-fixtures.js';
 import { PODS_FILE_VAR, benchEnricher } from './pipeline-enricher.js';
-import { PROFILE_DIR_VAR, allocationLines, byModule, profiledDetector, startAllocationSampling } from './pipeline-profile.js';
+import { PROFILE_DIR_VAR, allocationLines, byModule, profiledDetector, startAllocationSampling, topFunctions } from './pipeline-profile.js';
 import { fmt, machine, percentile } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -316,6 +316,7 @@ async function pipeline(rate: number, seconds: number) {
   const { sent, ms, cpuMs } = await producer.done;
   const lagAtEnd = await stageLag(kafka, prefix);
   const { profile } = await session.post('Profiler.stop');
+  if (process.env[PROFILE_DIR_VAR]) writeFileSync(join(process.env[PROFILE_DIR_VAR], 'main.cpuprofile'), JSON.stringify(profile));
   const mainAllocations = allocations ? await allocationLines(session, 'main JS thread') : [];
   session.disconnect();
 
@@ -352,7 +353,7 @@ async function pipeline(rate: number, seconds: number) {
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
   const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB}, TRACEHOUND_UP_ENGINE_NICE=${cfg.TRACEHOUND_UP_ENGINE_NICE}, TRACEHOUND_UP_STORAGE_NICE=${cfg.TRACEHOUND_UP_STORAGE_NICE})`;
-  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), mainAllocations, workerProfiles };
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), mainFunctions: process.env[PROFILE_DIR_VAR] ? topFunctions(profile as never, 30) : [], mainAllocations, workerProfiles };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -381,6 +382,7 @@ for (const rate of rates) {
   }
   console.log('main JS thread by module (share of its busy samples):');
   for (const [k, v] of r.modules) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
+  if (r.mainFunctions.length) console.log(['# main JS thread: functions by self time', ...r.mainFunctions.map(([k, v]) => `${v.toFixed(1).padStart(5)} %  ${k}`)].join('\n'));
   if (r.mainAllocations.length) console.log(r.mainAllocations.join('\n'));
   if (r.workerProfiles) console.log(r.workerProfiles.trimEnd());
   console.log('peak RSS:');
