@@ -1,7 +1,7 @@
 /**
  * The whole pipeline in the all-in-one process (services/platform: enricher, detector, sink and
- * API hosted together, embedded chDB), fed by a SYNTHETIC producer (a child process encoding
- * Avro events to events.raw at a fixed rate; the agent tops out near 10k events/s, see the README)
+ * API hosted together, embedded chDB), fed by a SYNTHETIC producer (a child process writing
+ * Avro events to events.raw at a fixed rate, each a template's encoding with its own id and ts; the agent tops out near 10k events/s, see the README)
  * on the local stack's Kafka. The enricher knows 5,000 pods (an in-memory Kubernetes API; the API
  * is not on the event path). One event in 1,000 is a crypto-miner exec that the default rules
  * alert on: those markers give event→alert (read from the alerts topic; of it, event→raised by the
@@ -13,10 +13,12 @@
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
  * young generation; TRACEHOUND_UP_ENGINE_NICE=0 leaves chDB's threads at the process's priority,
  * TRACEHOUND_UP_STORAGE_NICE=0 the main thread (sink, API, and this harness) at the workers';
- * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints theirs and the main thread's
- * busy samples by module and their hottest functions (the main thread's profile also to <dir>/main.cpuprofile); TH_BENCH_ALLOCATIONS=1 as well samples every
+ * TH_BENCH_PROFILE_DIR=<dir> profiles the enricher's and detector's threads too and prints their
+ * and the main thread's busy samples by module and hottest functions (the main thread's profile
+ * is also written to <dir>/main.cpuprofile); TH_BENCH_ALLOCATIONS=1 as well samples every
  * profiled thread's allocations (main thread included) and lists the sites allocating most bytes;
- * TH_BENCH_ALLOCATIONS=live lists what the sampled objects still alive at the end were allocated by.
+ * TH_BENCH_ALLOCATIONS=live lists what the sampled objects still alive at the end were allocated by;
+ * TH_BENCH_PRODUCER_NODE_ARGS="<flags>" passes Node flags to the producer (e.g. --cpu-prof).
  *
  * Run: npx tsx bench/pipeline.ts [rates, e.g. 5000,20000] [seconds]
  * The baseline is the producer alone at full speed to a topic nobody reads.
