@@ -2,8 +2,8 @@
  * The whole pipeline in the all-in-one process (services/platform: enricher, detector, sink and
  * API hosted together, embedded chDB), fed by a SYNTHETIC producer (a child process writing
  * Avro events to events.raw at a fixed rate, each a template's encoding with its own id and ts;
- * it stands in for the agents of other nodes) on the local stack's Kafka. The enricher knows 5,000 pods (an in-memory Kubernetes API; the API
- * is not on the event path). One event in 1,000 is a crypto-miner exec that the default rules
+ * it stands in for the agents of other nodes) on the local stack's Kafka. The enricher knows
+ * 5,000 pods (an in-memory Kubernetes API; the API is not on the event path). One event in 1,000 is a crypto-miner exec that the default rules
  * alert on: those markers give event→alert (read from the alerts topic; of it, event→raised by the
  * detector, from the alert's own time) and event→queryable
  * (first seen by a query of the events table every 250 ms) latencies. At the end every produced
