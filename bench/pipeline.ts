@@ -3,11 +3,11 @@
  * API hosted together, embedded chDB), fed by a SYNTHETIC producer (a child process writing
  * Avro events to events.raw at a fixed rate, each a template's encoding with its own id and ts;
  * it stands in for the agents of other nodes) on the local stack's Kafka. The enricher knows
- * 5,000 pods (an in-memory Kubernetes API; the API is not on the event path). One event in 1,000 is a crypto-miner exec that the default rules
- * alert on: those markers give event→alert (read from the alerts topic; of it, event→raised by the
- * detector, from the alert's own time) and event→queryable
- * (first seen by a query of the events table every 250 ms) latencies. At the end every produced
- * event must be in ClickHouse exactly once. CPU: per thread of the platform process (the main
+ * 5,000 pods (an in-memory Kubernetes API; the API is not on the event path). One event in 1,000
+ * is a crypto-miner exec that the default rules alert on: those markers give event→alert (read
+ * from the alerts topic; of it, event→raised by the detector, from the alert's own time) and
+ * event→queryable (first seen by a query of the events table every 250 ms) latencies. At the end
+ * every produced event must be in ClickHouse exactly once. CPU: per thread of the platform process (the main
  * JS thread split by module with the V8 sampling profiler; the JS thread of each worker), the
  * producer, and the Kafka and registry JVMs; RSS per process. TRACEHOUND_UP_THREADS=one in the
  * environment measures everything on one thread; TRACEHOUND_UP_WORKER_YOUNG_MB sizes the workers'
@@ -24,17 +24,17 @@
  * The baseline is the producer alone at full speed to a topic nobody reads.
  */
 import { fork } from 'node:child_process';
-import avro from 'avsc';
+import type avro from 'avsc';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
-import { BatchingProducer, createKafka, provisionTopics, topicName, valueSubject } from '@tracehound/kafka';
+import { BatchingProducer, createKafka, projectType, provisionTopics, topicName, valueSubject } from '@tracehound/kafka';
 import { silentLogger } from '@tracehound/logging';
 import { registry } from '@tracehound/metrics';
-import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
+import { AVRO_OPTIONS, RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { AlertWatcher } from '@tracehound/simulate';
 import { readPid } from '@tracehound/stack';
 import { stackConfig, uniquePrefix } from '@tracehound/testkit';
@@ -88,9 +88,9 @@ class TemplateEncoder {
   private readonly head: avro.Type;
 
   constructor(private readonly codec: RecordCodec<'tracehound.Event'>) {
-    const fields = (codec.type as unknown as { fields: Array<{ name: string; type: avro.Type }> }).fields;
+    const fields = (codec.type as unknown as { fields: Array<{ name: string }> }).fields;
     if (fields[0]?.name !== 'id' || fields[1]?.name !== 'ts') throw new Error('Event no longer starts with id and ts: the template encoder needs them first');
-    this.head = avro.Type.forSchema({ type: 'record', name: 'Head', fields: fields.slice(0, 2).map((f) => ({ name: f.name, type: f.type as unknown as avro.Schema })) }, { registry: {} });
+    this.head = projectType(codec.type, [['id'], ['ts']], { ...AVRO_OPTIONS });
   }
 
   /** The wire header and the encoding of every field after `ts`. */

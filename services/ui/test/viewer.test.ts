@@ -77,8 +77,8 @@ t.test('a namespace-scoped viewer sees only their namespace and no controls they
     await page.getByTestId('events-total').waitFor();
     const token = String(await page.evaluate("sessionStorage.getItem('tracehound.session')"));
     t.equal((await s.call('POST', '/auth/logout', {}, token)).status, 200, 'session ended behind the page');
-    // The next request meets the revoked session: the click's, or the dashboard's own refresh when
-    // that comes first (the layout, and the link with it, then gives way to the login form).
+    // The next request meets the revoked session: the click's, or one of the page's own when that
+    // comes first (the layout, and the link with it, then gives way to the login form).
     const notice = page.getByText(/session has expired or was revoked/);
     await Promise.race([page.getByRole('link', { name: 'Events' }).click({ timeout: 10_000 }).catch(() => undefined), notice.waitFor()]);
     await notice.waitFor();
