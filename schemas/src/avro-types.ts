@@ -32,14 +32,18 @@ interface Tap {
   pos: number;
 }
 
+const HALVES = new DataView(new ArrayBuffer(8));
+
 /**
  * Writes a 64-bit long as Avro does (zig-zag, then 7 bits a byte), from its two 32-bit halves:
  * the same bytes as avsc's long with a bigint underneath (PreciseLong), which goes through an
  * 8-byte buffer allocated per value. Events carry several nanosecond timestamps each.
  */
 function writeLong64(tap: Tap, v: bigint): void {
-  const lo = Number(BigInt.asUintN(32, v));
-  const hi = Number(BigInt.asIntN(32, v >> 32n));
+  // The halves through an 8-byte view: BigInt arithmetic (asUintN, >>) allocates a BigInt per step.
+  HALVES.setBigInt64(0, v, true);
+  const lo = HALVES.getUint32(0, true);
+  const hi = HALVES.getInt32(4, true);
   const sign = hi >> 31;
   let zhi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
   let zlo = ((lo << 1) ^ sign) >>> 0;

@@ -16,7 +16,7 @@ import type { EventSink } from './adapters/sink.js';
 import { CgroupResolver, findCgroup2Mount } from './cgroup-resolver.js';
 import { estimateBootOffsetNs } from './clock.js';
 import type { AgentAppConfig } from './config.js';
-import { eventId, hostPrefix } from './event-id.js';
+import { eventIds, hostPrefix } from './event-id.js';
 import { FrameHandler } from './handler.js';
 import { LoaderControl, type CommandReply } from './loader-control.js';
 import { AgentCounters } from './stats.js';
@@ -117,7 +117,7 @@ export async function buildAgent(cfg: AgentAppConfig, deps: AgentDeps): Promise<
   const control = new LoaderControl(loader);
   const emit = (ev: Event) => sink.write(ev);
   const handler = new FrameHandler(
-    { node, id: (mono, tid, type) => eventId(prefix, mono, tid, type), cgroup: (id, pid) => {
+    { node, id: eventIds(prefix), cgroup: (id, pid) => {
       const r = cgroups.resolve(id, pid);
       return { path: r.path, containerId: r.container?.containerId ?? null };
     } },

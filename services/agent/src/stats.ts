@@ -1,7 +1,19 @@
 import { counter, gauge } from '@tracehound/metrics';
 import type { AgentStats, EventKind } from '@tracehound/schemas';
 
-const events = counter({ name: 'tracehound_agent_events_total', help: 'Events read from the kernel, by kind', labelNames: ['kind'] });
+/**
+ * Events read since the counter was last read, by kind: added to it when it is read. A labelled
+ * inc per event (a label hash, a check, a result object) was ~4 % of the agent's CPU and 2 % of
+ * what it allocated in an exec storm.
+ */
+const unread = new Map<string, number>();
+const events = counter({
+  name: 'tracehound_agent_events_total', help: 'Events read from the kernel, by kind', labelNames: ['kind'],
+  collect() {
+    for (const [kind, n] of unread) this.inc({ kind }, n);
+    unread.clear();
+  },
+});
 const kernelDrops = counter({ name: 'tracehound_agent_kernel_drops_total', help: 'Events the kernel could not queue (ring buffer full), by kind', labelNames: ['kind'] });
 const decodeErrors = counter({ name: 'tracehound_agent_decode_errors_total', help: 'Loader records that were malformed or short and were skipped' });
 const spoolDrops = counter({ name: 'tracehound_agent_spool_drops_total', help: 'Events dropped because the disk spool was full' });
@@ -23,7 +35,7 @@ export class AgentCounters {
 
   event(kind: EventKind): void {
     this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
-    events.inc({ kind });
+    unread.set(kind, (unread.get(kind) ?? 0) + 1);
   }
 
   /** Kernel drop counts are cumulative in the loader; pass the delta since the last report. */
