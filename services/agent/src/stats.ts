@@ -7,7 +7,7 @@ import type { AgentStats, EventKind } from '@tracehound/schemas';
  * what it allocated in an exec storm.
  */
 const unread = new Map<string, number>();
-const events = counter({
+counter({
   name: 'tracehound_agent_events_total', help: 'Events read from the kernel, by kind', labelNames: ['kind'],
   collect() {
     for (const [kind, n] of unread) this.inc({ kind }, n);
