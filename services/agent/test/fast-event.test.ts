@@ -125,6 +125,21 @@ t.test('a changed ancestry entry for the same pid is decoded again, not served s
   t.equal(fastEvent(b, ctx, cache)!.process!.exe, '/bin/ls');
 });
 
+t.test('an exited process is forgotten at its exit; a child naming it still gets it', async (t) => {
+  const cache = new AncestryCache();
+  const sh = { pid: 100, comm: 'sh', exe: Buffer.from('/bin/sh'), args: Buffer.from('sh\0-c\0x\0') };
+  const init = { pid: 1, comm: 'init', exe: Buffer.from('/sbin/init'), args: Buffer.from('init\0') };
+  const fork = Buffer.concat([header(EV.FORK, LAYOUTS.th_fork.size, 100, 'sh'), trailer([sh, init])]);
+  const exit = Buffer.concat([header(EV.EXIT, LAYOUTS.th_exit.size, 100, 'sh'), trailer([sh, init])]);
+  const child = Buffer.concat([header(EV.EXIT, LAYOUTS.th_exit.size, 200, 'sleep'), trailer([{ pid: 200, comm: 'sleep', exe: Buffer.from('/bin/sleep'), args: Buffer.from('sleep\0nine\0') }, sh, init])]);
+  t.same(fastEvent(fork, ctx, cache), generic(fork));
+  t.equal(cache.size, 2);
+  t.same(fastEvent(exit, ctx, cache), generic(exit), 'the exit itself carries its chain');
+  t.equal(cache.size, 1, 'only the parent (still running) is kept');
+  t.same(fastEvent(child, ctx, cache), generic(child), 'an orphan naming the exited process decodes it from its own record');
+  t.same(fastEvent(child, ctx, cache)!.process!.ancestors.map((a) => a.pid), [100, 1]);
+});
+
 t.test('other types and malformed frames are left to the generic path', async (t) => {
   const cache = new AncestryCache();
   t.equal(fastEvent(header(EV.MEMFD, LAYOUTS.th_memfd.size, 1, 'x'), ctx, cache), undefined, 'memfd');

@@ -69,6 +69,17 @@ export class AncestryCache {
     return e;
   }
 
+  /**
+   * A process has exited: its entry and chain go now rather than when the cache fills. Kept,
+   * every exited process's entry outlived V8's young generation and was promoted, to be
+   * collected by mark-compacts (an exec storm leaves one per exec). A child still alive that
+   * names it in its chain decodes it again from its own record.
+   */
+  forget(pid: number): void {
+    this.byPid.delete(pid);
+    this.chains.delete(pid);
+  }
+
   /** The ancestors (entries after the first) as a list shared by every event with this chain. */
   ancestors(entries: AncEntry[]): Ancestor[] {
     if (entries.length < 2) return [];
@@ -156,6 +167,7 @@ export function fastEvent(frame: Buffer, ctx: EventContext, cache: AncestryCache
     case EV.EXIT:
       ev.kind = 'process_exit';
       ev.exit = { code: frame.readUInt32LE(XIT.status), signal: frame.readUInt32LE(XIT.signo), core_dumped: frame.readUInt32LE(XIT.core_dumped) !== 0 };
+      cache.forget(pid);
       return ev;
     case EV.FORK:
       ev.kind = 'process_fork';
