@@ -36,6 +36,19 @@ t.test('enriched records decode as RecordCodec decodes them; one K8s block objec
   t.equal(out[4]!.k8s, null);
 });
 
+t.test('blocks of the same size that differ in one byte are not confused; a block outlives its fetched batch', async (t) => {
+  const read = reader().decoder(() => [['id'], ['k8s']]);
+  const base = sampleEnrichedEvent().k8s!;
+  const values = ['pod-a', 'pod-b', 'pod-a'].map((pod, i) => codec.encode(sampleEnrichedEvent('process_exec', { id: `s${i}`, k8s: { ...base, pod } })));
+  const got = [];
+  for (const v of values) got.push((await read(msg(v), 'enriched')).event.k8s!);
+  t.same(got.map((k) => k.pod), ['pod-a', 'pod-b', 'pod-a']);
+  t.equal(got[0], got[2], 'the same bytes again: the same object');
+  values[0]!.fill(0); // the batch a record came in is reused or freed: the cached block does not depend on it
+  t.equal((await read(msg(values[2]!), 'enriched')).event.k8s, got[0]);
+  t.equal(got[0]!.pod, 'pod-a');
+});
+
 t.test('bad records are decode errors (dead letters); other schemas go through the codec', async (t) => {
   const decode = reader().decoder(() => [['kind'], ['process', 'comm']]);
   const good = codec.encode(sampleEnrichedEvent('process_exec'));

@@ -1,4 +1,5 @@
 import avro from 'avsc';
+import { crc32c } from '@node-rs/crc32';
 import type { KafkaMessage } from 'kafkajs';
 import { TracehoundError } from '@tracehound/errors';
 import { CONFLUENT_HEADER, avroDecoder, bodyError, decodeAt, fastPathDecoder, fieldsOf, projectType, trailingNullable, type Decoder, type SchemaMatch } from '@tracehound/kafka';
@@ -49,7 +50,8 @@ class Read implements ReadEvent {
 export class EnrichedEventReader {
   private readonly head: avro.Type;
   private readonly k8s: avro.Type;
-  private readonly blocks = new Map<string, K8s | null>();
+  /** Decoded blocks by the CRC-32C of their bytes; a hit counts only when the bytes are equal too. */
+  private readonly blocks = new Map<number, { bytes: Buffer; block: K8s | null }>();
   /** Projections by the identity of their field list (one per rule set that read events). */
   private readonly projections = new WeakMap<object, { type: avro.Type; resolver: avro.Resolver }>();
 
@@ -76,14 +78,19 @@ export class EnrichedEventReader {
     try {
       const p = fields && this.projection(fields);
       const { value, offset } = decodeAt<Event>(p ? p.type : this.head, buf, CONFLUENT_HEADER, undefined, p?.resolver);
-      const key = buf.toString('latin1', offset);
-      let block = this.blocks.get(key);
-      if (block === undefined) {
-        block = decodeAt<K8s | null>(this.k8s, buf, offset, buf.length).value;
-        if (this.blocks.size >= MAX_BLOCKS) this.blocks.clear();
-        this.blocks.set(key, block);
+      // Keyed by a native CRC of the bytes and checked against them: a string of the bytes as the key
+      // was ~450 bytes of garbage per event, 13 % of what the detector's thread allocated.
+      const bytes = buf.subarray(offset);
+      const hash = crc32c(bytes);
+      const hit = this.blocks.get(hash);
+      if (hit && hit.bytes.equals(bytes)) {
+        value.k8s = hit.block;
+      } else {
+        const block = decodeAt<K8s | null>(this.k8s, buf, offset, buf.length).value;
+        if (!hit && this.blocks.size >= MAX_BLOCKS) this.blocks.clear();
+        this.blocks.set(hash, { bytes: Buffer.from(bytes), block }); // a copy: the fetched batch is not kept alive
+        value.k8s = block;
       }
-      value.k8s = block;
       return value;
     } catch (cause) {
       throw bodyError(this.codec.name, buf, cause);
