@@ -120,7 +120,8 @@ export class EventEncoder {
       if (range !== undefined) {
         const len = range[1] - range[0];
         if (pos + len > buf.length) return -len;
-        pos += buf.copy(buf, pos, range[0], range[1]);
+        buf.copyWithin(pos, range[0], range[1]); // within the slab: no view per copy, as buf.copy makes
+        pos += len;
         continue;
       }
       const end = s.type.encode(v, buf, pos);
