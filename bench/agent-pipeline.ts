@@ -15,7 +15,7 @@ import { avroType, type Event } from '@tracehound/schemas';
 import { DEFAULT_LOADER } from '../services/agent/src/app.js';
 import { FrameHandler } from '../services/agent/src/handler.js';
 import { FrameReader } from '../services/agent/src/frame-reader.js';
-import { eventId, hostPrefix } from '../services/agent/src/event-id.js';
+import { eventIds, hostPrefix } from '../services/agent/src/event-id.js';
 import { AgentCounters } from '../services/agent/src/stats.js';
 import { silentLogger } from '@tracehound/logging';
 import type { LoaderControl } from '../services/agent/src/loader-control.js';
@@ -48,13 +48,13 @@ new FrameReader().push(stream, (f) => frames.push(Buffer.from(f)));
 const byType = (pred: (t: number) => boolean) => frames.filter((f) => pred(f.readUInt32LE(0)));
 const mixes = { 'file_open only': byType((t) => t === 4), 'exec storm mix (exec+fork+exit)': byType((t) => t >= 1 && t <= 3) };
 
-const prefix = hostPrefix('bench-node');
+/** What the agent's frame handler is given (app.ts): its id writer, and one host cgroup here. */
+const eventCtx = { node: 'bench-node', id: eventIds(hostPrefix('bench-node')), cgroup: () => ({ path: '/system.slice/bench.service', containerId: null }) };
 const control = { ready: () => undefined, reply: () => undefined } as unknown as LoaderControl;
 const type = avroType('tracehound.Event');
 let sink: (ev: Event) => void = () => undefined;
 const handler = new FrameHandler(
-  { node: 'bench-node', id: (mono, tid, t) => eventId(prefix, mono, tid, t), cgroup: () => ({ path: '/system.slice/bench.service', containerId: null }) },
-  0n, new AgentCounters(), control, (ev) => sink(ev), silentLogger(),
+  eventCtx, 0n, new AgentCounters(), control, (ev) => sink(ev), silentLogger(),
 );
 
 function time(label: string, list: Buffer[], body: (f: Buffer) => void): number {
@@ -73,7 +73,7 @@ for (const [mix, list] of Object.entries(mixes)) {
   console.log(`\n${mix}: ${fmt(list.length)} frames, ${fmt(list.reduce((s, f) => s + f.length, 0) / list.length)} bytes each\n`);
   console.log('| stage (cumulative, one core) | events/s | µs/event |');
   console.log('| --- | ---: | ---: |');
-  const ctx = { node: 'bench-node', clockOffsetNs: 0n, id: (mono: bigint, tid: number, t: number) => eventId(prefix, mono, tid, t), cgroup: () => ({ path: '/system.slice/bench.service', containerId: null }) };
+  const ctx = { ...eventCtx, clockOffsetNs: 0n };
   time('generic decoder (decodeFrame + toEvent, every type)', list, (f) => void toEvent(decodeFrame(f), ctx));
   const generic = (f: Buffer) => toEvent(decodeFrame(f), ctx)!;
   time('generic decoder + key, Avro (avsc toBuffer) and framing', list, (f) => {
