@@ -5,7 +5,7 @@ import type { Event } from '@tracehound/schemas';
 const HEADER = 5;
 const SLAB = 1 << 20;
 const MAX_REMEMBERED = 1_024;
-/** Process fields whose values repeat across a process's events (the agent shares the arrays). */
+/** Process fields whose values repeat across a process's events (the agent shares the arrays, frozen). */
 const CACHED = new Set(['args', 'ancestors']);
 
 type Step = { kind: 'fields'; type: avro.Type } | { kind: 'cached'; field: string; type: avro.Type };
@@ -40,9 +40,9 @@ function steps(record: avro.Type, cached: Set<string>): Step[] {
 /**
  * Encodes Events in Confluent wire format, byte for byte what RecordCodec.encode writes (a test
  * proves it), but cheaper for the agent's stream: values are written back to back into 1 MiB
- * slabs instead of one allocation (and, past 1 KiB, two writes) each, and the ancestry and
- * argument lists a process repeats in every event are encoded once per list object and slab,
- * then copied. An event
+ * slabs instead of one allocation (and, past 1 KiB, two writes) each, and the values the decoder
+ * shares between events — a thread's process block, a process's ancestry and argument lists,
+ * frozen so that nothing changes them — are encoded once per object and slab, then copied. An event
  * this cannot encode goes to `fallback` (the codec), which explains the schema mismatch.
  */
 export class EventEncoder {
@@ -98,14 +98,40 @@ export class EventEncoder {
     try {
       pos = this.run(this.head, ev, buf, pos);
       if (pos < 0) return pos;
-      if (pos + this.processBranch.length > buf.length) return -this.processBranch.length;
-      pos += this.processBranch.copy(buf, pos);
-      pos = this.run(this.process, ev.process!, buf, pos);
+      pos = this.writeProcess(ev.process!, buf, pos);
       if (pos < 0) return pos;
       return this.run(this.tail, ev, buf, pos);
     } catch {
       return NaN; // not encodable: the fallback reports why
     }
+  }
+
+  /** The union branch and the process record; a frozen (shared) block is copied from its last encoding in this slab. */
+  private writeProcess(p: object, buf: Buffer, start: number): number {
+    const shared = Object.isFrozen(p);
+    if (shared) {
+      const copied = this.copyRemembered(p, buf, start);
+      if (copied !== undefined) return copied;
+    }
+    if (start + this.processBranch.length > buf.length) return -this.processBranch.length;
+    const end = this.run(this.process, p, buf, start + this.processBranch.copy(buf, start));
+    if (shared && end > 0) this.remember(p, start, end);
+    return end;
+  }
+
+  /** Copies a value's bytes from where this slab last holds them: the end position, or undefined when it holds none. */
+  private copyRemembered(v: object, buf: Buffer, pos: number): number | undefined {
+    const range = this.written.get(v);
+    if (range === undefined) return undefined;
+    const len = range[1] - range[0];
+    if (pos + len > buf.length) return -len;
+    buf.copyWithin(pos, range[0], range[1]); // within the slab: no view per copy, as buf.copy makes
+    return pos + len;
+  }
+
+  private remember(v: object, start: number, end: number): void {
+    if (this.written.size >= MAX_REMEMBERED) this.written.clear();
+    this.written.set(v, [start, end]);
   }
 
   private run(list: Step[], value: object, buf: Buffer, pos: number): number {
@@ -116,18 +142,18 @@ export class EventEncoder {
         continue;
       }
       const v = (value as Record<string, unknown>)[s.field] as object;
-      const range = this.written.get(v);
-      if (range !== undefined) {
-        const len = range[1] - range[0];
-        if (pos + len > buf.length) return -len;
-        buf.copyWithin(pos, range[0], range[1]); // within the slab: no view per copy, as buf.copy makes
-        pos += len;
-        continue;
+      const shared = Object.isFrozen(v);
+      if (shared) {
+        const copied = this.copyRemembered(v, buf, pos);
+        if (copied !== undefined) {
+          if (copied < 0) return copied;
+          pos = copied;
+          continue;
+        }
       }
       const end = s.type.encode(v, buf, pos);
       if (end < 0 || end > buf.length) return -Math.abs(end);
-      if (this.written.size >= MAX_REMEMBERED) this.written.clear();
-      this.written.set(v, [pos, end]);
+      if (shared) this.remember(v, pos, end);
       pos = end;
     }
     return pos;

@@ -30,6 +30,9 @@ const UNSET = 0xffffffff;
 const SIZE_OF_TYPE: number[] = [];
 for (const [t, s] of Object.entries(STRUCT_OF)) SIZE_OF_TYPE[Number(t)] = LAYOUTS[s].size;
 
+const NO_ANCESTORS = Object.freeze([]) as unknown as Ancestor[];
+const NO_ARGS = Object.freeze([]) as unknown as string[];
+
 /** One decoded ancestry entry, kept while its bytes stay the same. */
 interface AncEntry {
   raw: Buffer;
@@ -37,16 +40,42 @@ interface AncEntry {
   argsTruncated: boolean;
 }
 
+/** A thread's process block, kept while the bytes it was built from stay the same. */
+interface ProcEntry {
+  /** The header from pid to the end, then the ancestry trailer. */
+  key: Buffer;
+  trailerLen: number;
+  offsetNs: bigint;
+  cgroupPath: string | null;
+  containerId: string | null;
+  out: Process;
+}
+
+/** Header bytes a process block is built from: pid up to the cpu field, and after it (start time, comm). */
+const HDR_FROM = H.pid;
+const CPU_AT = H.cpu;
+const AFTER_CPU = H.cpu + 4;
+const HDR_END = LAYOUTS.th_hdr.size;
+const HDR_KEPT = HDR_END - HDR_FROM;
+
 /**
  * Decoded ancestry entries by pid; a changed entry (exec, exit) is decoded again. The list of
  * ancestors of a process is also kept while its entries stay the same, so its events share one
- * list object (the encoder encodes it once).
+ * list object (the encoder encodes it once). So is the whole process block of a thread's events
+ * while its header (ids, namespaces, comm, start time; not the cpu) and ancestry trailer are
+ * byte for byte the same, with the same cgroup answer and clock offset: a file storm from one
+ * process then neither decodes nor encodes its process again. Shared values are frozen: the
+ * encoder reuses the bytes of frozen values, and nothing may change them.
  */
 export class AncestryCache {
   private readonly byPid = new Map<number, AncEntry>();
   private readonly chains = new Map<number, { entries: AncEntry[]; ancestors: Ancestor[] }>();
+  private readonly byTid = new Map<number, ProcEntry>();
 
-  constructor(private readonly maxEntries = 16_384) {}
+  constructor(
+    private readonly maxEntries = 16_384,
+    private readonly maxProcesses = 4_096,
+  ) {}
 
   get size(): number {
     return this.byPid.size;
@@ -61,7 +90,7 @@ export class AncestryCache {
     const s = o + ANC_ENTRY;
     const e: AncEntry = {
       raw: Buffer.from(frame.subarray(o, o + len)),
-      out: { pid, comm: cStringAt(frame, o + A.comm, o + A.comm + 16), exe: stringAt(frame, s, s + exeLen), args: splitArgsAt(frame, s + exeLen, s + exeLen + argsLen) },
+      out: { pid, comm: cStringAt(frame, o + A.comm, o + A.comm + 16), exe: stringAt(frame, s, s + exeLen), args: Object.freeze(splitArgsAt(frame, s + exeLen, s + exeLen + argsLen)) as string[] },
       argsTruncated: (frame.readUInt32LE(o + A.anc_flags) & ANC_FLAGS.ARGS_TRUNC) !== 0,
     };
     if (this.byPid.size >= this.maxEntries && !hit) this.byPid.clear();
@@ -78,16 +107,41 @@ export class AncestryCache {
   forget(pid: number): void {
     this.byPid.delete(pid);
     this.chains.delete(pid);
+    this.byTid.delete(pid);
+  }
+
+  /** The process block kept for this frame's thread, when everything it was built from is unchanged. */
+  process(frame: Buffer, size: number, tid: number, cg: { path: string | null; containerId: string | null }, offsetNs: bigint): Process | undefined {
+    const hit = this.byTid.get(tid);
+    if (hit === undefined) return undefined;
+    const trailerLen = frame.length - size;
+    const key = hit.key;
+    if (hit.trailerLen !== trailerLen || hit.offsetNs !== offsetNs || hit.cgroupPath !== cg.path || hit.containerId !== cg.containerId) return undefined;
+    if (frame.compare(key, 0, CPU_AT - HDR_FROM, HDR_FROM, CPU_AT) !== 0) return undefined;
+    if (frame.compare(key, AFTER_CPU - HDR_FROM, HDR_KEPT, AFTER_CPU, HDR_END) !== 0) return undefined;
+    if (trailerLen > 0 && frame.compare(key, HDR_KEPT, HDR_KEPT + trailerLen, size, frame.length) !== 0) return undefined;
+    return hit.out;
+  }
+
+  /** Keeps (and freezes) a thread's process block for its next events. */
+  keepProcess(frame: Buffer, size: number, tid: number, cg: { path: string | null; containerId: string | null }, offsetNs: bigint, out: Process): void {
+    const trailerLen = frame.length - size;
+    const key = Buffer.allocUnsafeSlow(HDR_KEPT + trailerLen); // its own memory: a pooled slice would pin 8 KiB
+    frame.copy(key, 0, HDR_FROM, HDR_END);
+    frame.copy(key, HDR_KEPT, size, frame.length);
+    if (this.byTid.size >= this.maxProcesses && !this.byTid.has(tid)) this.byTid.clear();
+    this.byTid.set(tid, { key, trailerLen, offsetNs, cgroupPath: cg.path, containerId: cg.containerId, out: Object.freeze(out) });
   }
 
   /** The ancestors (entries after the first) as a list shared by every event with this chain. */
   ancestors(entries: AncEntry[]): Ancestor[] {
-    if (entries.length < 2) return [];
+    if (entries.length < 2) return NO_ANCESTORS;
     const pid = entries[0]!.out.pid;
     const hit = this.chains.get(pid);
     if (hit && hit.entries.length === entries.length && hit.entries.every((e, i) => e === entries[i])) return hit.ancestors;
     const ancestors: Ancestor[] = [];
     for (let i = 1; i < entries.length; i++) ancestors.push(entries[i]!.out);
+    Object.freeze(ancestors);
     if (this.chains.size >= this.maxEntries && !hit) this.chains.clear();
     this.chains.set(pid, { entries, ancestors });
     return ancestors;
@@ -126,26 +180,30 @@ export function fastEvent(frame: Buffer, ctx: EventContext, cache: AncestryCache
   if (type < EV.EXEC || type > EV.FILE_SYMLINK) return undefined;
   const size = frame.readUInt32LE(H.size);
   if (size !== SIZE_OF_TYPE[type] || frame.length < size) return undefined;
-  const anc = frame.length > size ? ancestry(frame, size, cache) : [];
-  if (!anc) return undefined;
-
   const mono = frame.readBigUInt64LE(H.ts_ns);
   const tid = frame.readUInt32LE(H.tid);
   const pid = frame.readUInt32LE(H.pid);
   const cgroupId = Number(frame.readBigUInt64LE(H.cgroup_id));
   const cg = ctx.cgroup(cgroupId, pid);
-  const self = anc[0];
-  const ancestors = cache.ancestors(anc);
-  const process: Process = {
-    pid, tid, ppid: frame.readUInt32LE(H.ppid), uid: frame.readUInt32LE(H.uid), gid: frame.readUInt32LE(H.gid), euid: frame.readUInt32LE(H.euid), egid: frame.readUInt32LE(H.egid),
-    loginuid: frame.readUInt32LE(H.flags) & HDR_FLAGS.LOGINUID_UNSET ? UNSET : frame.readUInt32LE(H.loginuid),
-    comm: cStringAt(frame, H.comm, H.comm + 16),
-    exe: self?.out.exe ?? '', args: self?.out.args ?? [], args_truncated: self?.argsTruncated ?? false, cwd: null, tty: null,
-    start_time: frame.readBigUInt64LE(H.start_ns) + ctx.clockOffsetNs,
-    cgroup_id: cgroupId, cgroup_path: cg.path, container_id: cg.containerId,
-    ns: { mnt: frame.readUInt32LE(H.mnt_ns), pid: frame.readUInt32LE(H.pid_ns), net: frame.readUInt32LE(H.net_ns), user: frame.readUInt32LE(H.user_ns), uts: 0, ipc: 0, cgroup: 0 },
-    ancestors,
-  };
+  // An exec changes the process (its block is built from the exec record); an exit ends it.
+  const shares = type !== EV.EXEC && type !== EV.EXIT;
+  let process = shares ? cache.process(frame, size, tid, cg, ctx.clockOffsetNs) : undefined;
+  if (process === undefined) {
+    const anc = frame.length > size ? ancestry(frame, size, cache) : [];
+    if (!anc) return undefined;
+    const self = anc[0];
+    process = {
+      pid, tid, ppid: frame.readUInt32LE(H.ppid), uid: frame.readUInt32LE(H.uid), gid: frame.readUInt32LE(H.gid), euid: frame.readUInt32LE(H.euid), egid: frame.readUInt32LE(H.egid),
+      loginuid: frame.readUInt32LE(H.flags) & HDR_FLAGS.LOGINUID_UNSET ? UNSET : frame.readUInt32LE(H.loginuid),
+      comm: cStringAt(frame, H.comm, H.comm + 16),
+      exe: self?.out.exe ?? '', args: self?.out.args ?? NO_ARGS, args_truncated: self?.argsTruncated ?? false, cwd: null, tty: null,
+      start_time: frame.readBigUInt64LE(H.start_ns) + ctx.clockOffsetNs,
+      cgroup_id: cgroupId, cgroup_path: cg.path, container_id: cg.containerId,
+      ns: { mnt: frame.readUInt32LE(H.mnt_ns), pid: frame.readUInt32LE(H.pid_ns), net: frame.readUInt32LE(H.net_ns), user: frame.readUInt32LE(H.user_ns), uts: 0, ipc: 0, cgroup: 0 },
+      ancestors: cache.ancestors(anc),
+    };
+    if (shares) cache.keepProcess(frame, size, tid, cg, ctx.clockOffsetNs, process);
+  }
   const ev: Event = {
     id: ctx.id(mono, tid, type), ts: mono + ctx.clockOffsetNs, node: ctx.node, kind: 'process_exec',
     enrichment: null, process, exec: null, exit: null, fork: null, file: null, net: null, privilege: null, capability: null, ptrace: null,
