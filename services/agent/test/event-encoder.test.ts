@@ -14,12 +14,18 @@ t.test('writes exactly the Confluent-framed Avro of the codec, cached lists and 
   const fallbacks: Event[] = [];
   const enc = new EventEncoder(type, 4242, (ev) => (fallbacks.push(ev), reference(4242, ev)));
   const shared = sampleProcess();
+  Object.freeze(shared.args);
+  Object.freeze(shared.ancestors);
+  // Whole process blocks shared by several events, as the agent shares a thread's (frozen).
+  const blocks = Array.from({ length: 5 }, (_, i) => Object.freeze({ ...sampleProcess(), pid: 9_000 + i, args: i % 2 ? shared.args : [`/bin/x${i}`], ancestors: shared.ancestors }));
   const events: Event[] = [];
   for (let i = 0; i < 3_000; i++) {
     const kind = KINDS[i % KINDS.length]!;
     const ev = i % 7 === 0 ? sampleEnrichedEvent(kind) : sampleEvent(kind);
-    // Every third event shares its process's lists (as the agent does), others bring their own.
+    // Every third event shares its process's lists (as the agent does), every fifth a whole
+    // block; the others bring their own.
     if (ev.process && i % 3 === 0) ev.process = { ...ev.process, pid: i, args: shared.args, ancestors: shared.ancestors, exe: `/bin/é${i}` };
+    else if (ev.process && i % 5 === 0) ev.process = blocks[i % blocks.length]!;
     events.push(ev);
   }
   const out = events.map((ev) => enc.encode(ev));
@@ -43,11 +49,15 @@ t.test('an event that does not fit the schema goes to the fallback, which explai
   // A failure after a shared list was written must not leave that list pointing at bytes the
   // next events overwrite.
   const shared = sampleProcess();
-  const half = sampleEvent('process_exec', { process: { ...shared } });
+  Object.freeze(shared.args);
+  Object.freeze(shared.ancestors);
+  const half = sampleEvent('process_exec', { process: Object.freeze({ ...shared }) });
   (half.exec as unknown as { filename: number }).filename = 42; // fails in the tail, after the lists
   t.throws(() => enc.encode(half), /explained by the codec/);
   for (let i = 0; i < 3; i++) {
     const ev = sampleEvent('file_open', { id: `x${i}`, process: { ...shared, pid: i } });
     t.ok(enc.encode(ev).equals(reference(1, ev)), `event ${i} sharing the lists is intact`);
+    const same = sampleEvent('file_open', { id: `y${i}`, process: half.process });
+    t.ok(enc.encode(same).equals(reference(1, same)), `event ${i} sharing the whole block is intact`);
   }
 });

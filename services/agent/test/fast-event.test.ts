@@ -140,6 +140,69 @@ t.test('an exited process is forgotten at its exit; a child naming it still gets
   t.same(fastEvent(child, ctx, cache)!.process!.ancestors.map((a) => a.pid), [100, 1]);
 });
 
+t.test("a thread's process block is shared while the bytes, cgroup answer and clock it was built from are unchanged", async (t) => {
+  const cache = new AncestryCache();
+  const chain = trailer([
+    { pid: 300, comm: 'cat', exe: Buffer.from('/bin/cat'), args: Buffer.from('cat\0/etc/shadow\0') },
+    { pid: 100, comm: 'sh', exe: Buffer.from('/bin/sh'), args: Buffer.from('sh\0') },
+  ]);
+  const open = (edit?: (b: Buffer) => void, tail = chain) => {
+    const b = header(EV.FILE_OPEN, LAYOUTS.th_file.size, 300, 'cat');
+    edit?.(b);
+    return Buffer.concat([b, tail]);
+  };
+  const first = fastEvent(open(), ctx, cache)!;
+  t.same(first, generic(open()));
+  t.ok(Object.isFrozen(first.process), 'kept blocks are frozen: the encoder may reuse their bytes');
+  t.ok(Object.isFrozen(first.process!.args) && Object.isFrozen(first.process!.ancestors), 'so are the shared lists');
+  const h = LAYOUTS.th_hdr.fields;
+  const again = open((b) => {
+    b.writeBigUInt64LE(999n, h.ts_ns[0]);
+    b.writeUInt32LE(1, h.cpu[0]);
+  });
+  const second = fastEvent(again, ctx, cache)!;
+  t.equal(second.process, first.process, 'another time and cpu: the same object');
+  t.same(second, generic(again));
+  t.not(second.id, first.id);
+
+  const changes: Array<[string, Buffer, EventContext?]> = [
+    ['uid', open((b) => b.writeUInt32LE(0, h.uid[0]))],
+    ['comm', open((b) => b.write('dog', h.comm[0]))],
+    ['start time', open((b) => b.writeBigUInt64LE(100n, h.start_ns[0]))],
+    ['namespace', open((b) => b.writeUInt32LE(5, h.user_ns[0]))],
+    ['flags (login uid unset)', open((b) => b.writeUInt32LE(b.readUInt32LE(h.flags[0]) ^ 1, h.flags[0]))],
+    ['an ancestor', open(undefined, trailer([
+      { pid: 300, comm: 'cat', exe: Buffer.from('/bin/cat'), args: Buffer.from('cat\0/etc/shadow\0') },
+      { pid: 100, comm: 'sh', exe: Buffer.from('/bin/sh'), args: Buffer.from('sh\0-x\0') },
+    ]))],
+    ['no trailer', open(undefined, Buffer.alloc(0))],
+    ['the cgroup answer', open(), { ...ctx, cgroup: (id) => ({ path: `/cg/${id}`, containerId: 'd'.repeat(64) }) }],
+    ['the clock offset', open(), { ...ctx, clockOffsetNs: ctx.clockOffsetNs + 1n }],
+  ];
+  for (const [what, frame, c] of changes) {
+    const kept = fastEvent(open(), ctx, cache)!.process;
+    const ev = fastEvent(frame, c ?? ctx, cache)!;
+    t.not(ev.process, kept, `${what} changed: built again`);
+    t.same(ev, toEvent(decodeFrame(frame), c ?? ctx), `${what} changed: equal to the generic decoder`);
+  }
+
+  const otherThread = open((b) => b.writeUInt32LE(999, h.tid[0]));
+  t.not(fastEvent(otherThread, ctx, cache)!.process, fastEvent(open(), ctx, cache)!.process, 'kept per thread');
+  const exec = Buffer.concat([header(EV.EXEC, LAYOUTS.th_exec.size, 300, 'cat'), chain]);
+  const execEv = fastEvent(exec, ctx, cache)!;
+  t.notOk(Object.isFrozen(execEv.process), 'an exec builds its own block and keeps none');
+  t.same(execEv, generic(exec));
+  const tidIsPid = open((b) => b.writeUInt32LE(300, h.tid[0]));
+  const before = fastEvent(tidIsPid, ctx, cache)!.process;
+  t.equal(fastEvent(tidIsPid, ctx, cache)!.process, before, 'kept for the main thread');
+  const exitFrame = Buffer.concat([header(EV.EXIT, LAYOUTS.th_exit.size, 300, 'cat'), chain]);
+  exitFrame.writeUInt32LE(300, h.tid[0]);
+  fastEvent(exitFrame, ctx, cache);
+  const afterExit = fastEvent(tidIsPid, ctx, cache)!;
+  t.not(afterExit.process, before, 'an exit forgets the main thread');
+  t.same(afterExit, generic(tidIsPid));
+});
+
 t.test('other types and malformed frames are left to the generic path', async (t) => {
   const cache = new AncestryCache();
   t.equal(fastEvent(header(EV.MEMFD, LAYOUTS.th_memfd.size, 1, 'x'), ctx, cache), undefined, 'memfd');
