@@ -203,6 +203,29 @@ t.test("a thread's process block is shared while the bytes, cgroup answer and cl
   t.same(afterExit, generic(tidIsPid));
 });
 
+t.test("children of one parent share one ancestor list; a changed ancestor gives a new one", async (t) => {
+  const cache = new AncestryCache();
+  const sh = { pid: 100, comm: 'sh', exe: Buffer.from('/bin/sh'), args: Buffer.from('sh\0') };
+  const init = { pid: 1, comm: 'init', exe: Buffer.from('/sbin/init'), args: Buffer.from('init\0') };
+  const child = (pid: number, parent = sh, top = init) => Buffer.concat([header(EV.EXIT, LAYOUTS.th_exit.size, pid, 'true'), trailer([{ pid, comm: 'true', exe: Buffer.from('/bin/true'), args: Buffer.from('true\0') }, parent, top])]);
+  const a = fastEvent(child(201), ctx, cache)!;
+  const b = fastEvent(child(202), ctx, cache)!;
+  t.equal(a.process!.ancestors, b.process!.ancestors, 'one list for both children');
+  t.same(b, generic(child(202)));
+  const shArgs = { ...sh, args: Buffer.from('sh\0-c\0') };
+  const c = fastEvent(child(203, shArgs), ctx, cache)!;
+  t.not(c.process!.ancestors, a.process!.ancestors, 'the parent changed');
+  t.same(c, generic(child(203, shArgs)));
+  const initArgs = { ...init, args: Buffer.from('init\0splash\0') };
+  const d = fastEvent(child(204, shArgs, initArgs), ctx, cache)!;
+  t.not(d.process!.ancestors, c.process!.ancestors, 'a grandparent changed');
+  t.same(d, generic(child(204, shArgs, initArgs)));
+  const two = Buffer.concat([header(EV.EXIT, LAYOUTS.th_exit.size, 205, 'true'), trailer([{ pid: 205, comm: 'true', exe: Buffer.from('/bin/true'), args: Buffer.from('true\0') }, shArgs])]);
+  const e = fastEvent(two, ctx, cache)!;
+  t.not(e.process!.ancestors, d.process!.ancestors, 'a shorter chain');
+  t.same(e, generic(two));
+});
+
 t.test('other types and malformed frames are left to the generic path', async (t) => {
   const cache = new AncestryCache();
   t.equal(fastEvent(header(EV.MEMFD, LAYOUTS.th_memfd.size, 1, 'x'), ctx, cache), undefined, 'memfd');

@@ -69,7 +69,8 @@ const HDR_KEPT = HDR_END - HDR_FROM;
  */
 export class AncestryCache {
   private readonly byPid = new Map<number, AncEntry>();
-  private readonly chains = new Map<number, { entries: AncEntry[]; ancestors: Ancestor[] }>();
+  /** Ancestor lists by the parent's entry (the first ancestor). */
+  private readonly chains = new Map<AncEntry, { entries: AncEntry[]; ancestors: Ancestor[] }>();
   private readonly byTid = new Map<number, ProcEntry>();
 
   constructor(
@@ -93,20 +94,23 @@ export class AncestryCache {
       out: { pid, comm: cStringAt(frame, o + A.comm, o + A.comm + 16), exe: stringAt(frame, s, s + exeLen), args: Object.freeze(splitArgsAt(frame, s + exeLen, s + exeLen + argsLen)) as string[] },
       argsTruncated: (frame.readUInt32LE(o + A.anc_flags) & ANC_FLAGS.ARGS_TRUNC) !== 0,
     };
+    if (hit !== undefined) this.chains.delete(hit); // its children's list names what it was
     if (this.byPid.size >= this.maxEntries && !hit) this.byPid.clear();
     this.byPid.set(pid, e);
     return e;
   }
 
   /**
-   * A process has exited: its entry and chain go now rather than when the cache fills. Kept,
+   * A process has exited: its entry, its children's ancestor list and its thread's process
+   * block go now rather than when the cache fills. Kept,
    * every exited process's entry outlived V8's young generation and was promoted, to be
    * collected by mark-compacts (an exec storm leaves one per exec). A child still alive that
    * names it in its chain decodes it again from its own record.
    */
   forget(pid: number): void {
+    const e = this.byPid.get(pid);
+    if (e !== undefined) this.chains.delete(e);
     this.byPid.delete(pid);
-    this.chains.delete(pid);
     this.byTid.delete(pid);
   }
 
@@ -133,17 +137,30 @@ export class AncestryCache {
     this.byTid.set(tid, { key, trailerLen, offsetNs, cgroupPath: cg.path, containerId: cg.containerId, out: Object.freeze(out) });
   }
 
-  /** The ancestors (entries after the first) as a list shared by every event with this chain. */
+  /**
+   * The ancestors (entries after the first) as a list shared by every event with this chain of
+   * ancestors: kept by the parent's entry, so a process's children (an exec storm's thousands of
+   * short-lived processes) share one list, and the encoder writes it once.
+   */
   ancestors(entries: AncEntry[]): Ancestor[] {
-    if (entries.length < 2) return NO_ANCESTORS;
-    const pid = entries[0]!.out.pid;
-    const hit = this.chains.get(pid);
-    if (hit && hit.entries.length === entries.length && hit.entries.every((e, i) => e === entries[i])) return hit.ancestors;
+    const n = entries.length - 1;
+    if (n < 1) return NO_ANCESTORS;
+    const parent = entries[1]!;
+    const hit = this.chains.get(parent);
+    if (hit && hit.entries.length === n) {
+      let same = true;
+      for (let i = 1; i < n && same; i++) same = hit.entries[i] === entries[i + 1];
+      if (same) return hit.ancestors;
+    }
+    const chain: AncEntry[] = [];
     const ancestors: Ancestor[] = [];
-    for (let i = 1; i < entries.length; i++) ancestors.push(entries[i]!.out);
+    for (let i = 1; i <= n; i++) {
+      chain.push(entries[i]!);
+      ancestors.push(entries[i]!.out);
+    }
     Object.freeze(ancestors);
     if (this.chains.size >= this.maxEntries && !hit) this.chains.clear();
-    this.chains.set(pid, { entries, ancestors });
+    this.chains.set(parent, { entries: chain, ancestors });
     return ancestors;
   }
 }
