@@ -79,7 +79,11 @@ export class BatchingProducer {
     return this.queuedMessages;
   }
 
-  /** Queues messages for one topic; resolves when Kafka has acknowledged all of them. */
+  /**
+   * Queues messages for one topic; resolves when Kafka has acknowledged all of them, rejects
+   * when any was not. Either way it settles only when the producer holds none of them any more
+   * (a list longer than a batch goes in several), so a caller may reuse their memory then.
+   */
   send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new TracehoundError('TH_ERR_KAFKA', 'producer is closed', { retriable: false }));
     if (messages.length === 0) return Promise.resolve();
@@ -95,7 +99,10 @@ export class BatchingProducer {
       }));
     }
     this.schedule();
-    return parts.length === 1 ? parts[0]! : Promise.all(parts).then(() => undefined);
+    if (parts.length === 1) return parts[0]!;
+    return Promise.allSettled(parts).then((settled) => {
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    });
   }
 
   /** Sends everything queued now and waits for the acknowledgements. */

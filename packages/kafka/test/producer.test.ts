@@ -75,3 +75,25 @@ t.test('brokers gone after connect: a send fails once the client retries are spe
   await admin.disconnect();
   t.equal(Number(offsets[0]!.high), 2, 'the messages before and after are stored');
 });
+
+t.test('a list longer than a batch settles only when the producer holds none of it, also when a part fails', async (t) => {
+  const tk = await testKafka('kafka-producer-parts', ['eventsRaw'], 1);
+  const sockets = switchableSockets();
+  const kafka = createKafka({
+    brokers: cfg.TRACEHOUND_KAFKA_BROKERS, clientId: 'test-producer-parts', logger: capturingLogger().logger, socketFactory: sockets.factory,
+    retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 }, connectionTimeoutMs: 300, requestTimeoutMs: 1_000,
+  });
+  const producer = new BatchingProducer(kafka, { lingerMs: 0, maxBatchMessages: 10 });
+  await producer.connect();
+  t.teardown(() => producer.disconnect().catch(() => undefined));
+  const topic = topicName(tk.prefix, 'eventsRaw');
+  const list = (tag: string) => Array.from({ length: 25 }, (_, i) => ({ key: 'k', value: `${tag}${i}` }));
+  await producer.send(topic, list('ok'));
+  t.equal(producer.buffered, 0, 'acknowledged: nothing held');
+
+  sockets.cut();
+  const failed = await producer.send(topic, list('away')).then(() => undefined, (e: unknown) => e);
+  t.match(failed, { code: 'TH_ERR_KAFKA' }, 'the failure reaches the caller');
+  t.equal(producer.buffered, 0, 'when it does, no part of the list is still queued or in flight');
+  sockets.restore();
+});

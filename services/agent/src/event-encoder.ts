@@ -4,6 +4,14 @@ import type { Event } from '@tracehound/schemas';
 /** Confluent wire format: magic byte 0 and the 4-byte big-endian schema id before the Avro body. */
 const HEADER = 5;
 const SLAB = 1 << 20;
+/** Released slabs kept for reuse; past this, a released slab is left to the garbage collector. */
+const MAX_FREE_SLABS = 16;
+
+/** A slab and how many of the values written into it are still held by their users. */
+interface Slab {
+  buf: Buffer;
+  live: number;
+}
 const MAX_REMEMBERED = 1_024;
 /** Process fields whose values repeat across a process's events (the agent shares the arrays, frozen). */
 const CACHED = new Set(['args', 'ancestors']);
@@ -52,7 +60,11 @@ export class EventEncoder {
   private readonly processBranch: Buffer;
   /** Where in the current slab a list was last written: copied from there when it comes again. */
   private readonly written = new Map<object, [number, number]>();
-  private slab = Buffer.allocUnsafe(SLAB);
+  /** Slabs holding values not yet released, by their memory. */
+  private readonly held = new Map<ArrayBufferLike, Slab>();
+  private readonly free: Buffer[] = [];
+  private current: Slab;
+  private slab: Buffer;
   private pos = 0;
 
   constructor(type: avro.Type, private readonly schemaId: number, private readonly fallback: (ev: Event) => Buffer) {
@@ -65,6 +77,31 @@ export class EventEncoder {
     this.tail = [{ kind: 'fields', type: split(fields.slice(at + 1)) }];
     this.process = steps(union.types[branch]!, CACHED);
     this.processBranch = avro.Type.forSchema('long').toBuffer(branch);
+    this.slab = Buffer.allocUnsafeSlow(SLAB);
+    this.current = { buf: this.slab, live: 0 };
+    this.held.set(this.slab.buffer, this.current);
+  }
+
+  /** Slabs ready for reuse (released, not yet written again). */
+  get freeSlabs(): number {
+    return this.free.length;
+  }
+
+  /**
+   * The users of these values (from `encode`) are done with them: once every value of a full
+   * slab is released, the slab is written again instead of a new one being allocated. Without
+   * this, each 1 MiB slab waited for a full garbage collection after its last value was
+   * acknowledged (the slabs outlive V8's young generation), and tens of MB of them piled up
+   * between collections. Values not from a slab (the fallback's) are ignored; a value must be
+   * released once, after its last use.
+   */
+  release(values: readonly Buffer[]): void {
+    for (const v of values) {
+      const s = this.held.get(v.buffer);
+      if (s === undefined || --s.live > 0 || s === this.current) continue;
+      this.held.delete(v.buffer);
+      if (s.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(s.buf);
+    }
   }
 
   encode(ev: Event): Buffer {
@@ -78,14 +115,26 @@ export class EventEncoder {
       }
       if (end > 0) {
         this.pos = end;
+        this.current.live++;
         return this.slab.subarray(start, end);
       }
-      // Out of room: a fresh slab (the old one lives on in the values already handed out).
-      this.slab = Buffer.allocUnsafe(Math.max(SLAB, -end * 2));
-      this.pos = 0;
-      this.written.clear();
+      this.nextSlab(-end * 2);
     }
     return this.fallback(ev);
+  }
+
+  /** Out of room: a released slab or a fresh one (the old one lives on in the values not yet released). */
+  private nextSlab(need: number): void {
+    const old = this.current;
+    if (old.live === 0) {
+      this.held.delete(old.buf.buffer);
+      if (old.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(old.buf);
+    }
+    this.slab = need <= SLAB ? (this.free.pop() ?? Buffer.allocUnsafeSlow(SLAB)) : Buffer.allocUnsafeSlow(need);
+    this.current = { buf: this.slab, live: 0 };
+    this.held.set(this.slab.buffer, this.current);
+    this.pos = 0;
+    this.written.clear();
   }
 
   /** Writes at `start`; the end position, a negative number when the slab is too small, NaN when the event does not fit the schema. */

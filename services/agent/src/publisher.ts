@@ -20,6 +20,11 @@ export interface PublisherOptions {
   replayBatch: number;
   /** Pause between replay attempts while Kafka is away. */
   retryMs: number;
+  /**
+   * Called once for every record given to `publish` when the publisher is done with it:
+   * acknowledged by Kafka, or copied into the spool (whose replays are its own records).
+   */
+  release?: (values: Buffer[]) => void;
 }
 
 /**
@@ -47,6 +52,7 @@ export class Publisher {
       // Kafka away: replay after the retry pause. Kafka behind (the in-memory bound passed): replay
       // now; its sends queue behind the backlog, and a pause would only stop publishing meanwhile.
       this.toSpool(records, this.failing ? this.o.retryMs : 0);
+      this.released(records);
       return;
     }
     for (const [topic, list] of groupByTopic(records)) {
@@ -54,14 +60,20 @@ export class Publisher {
         () => {
           this.published += list.length;
           this.failing = false;
+          this.released(list);
         },
         (err: unknown) => {
           this.log.warn({ err: errorMessage(err), records: list.length }, 'Kafka did not acknowledge; spooling to disk');
           this.failing = true;
           this.toSpool(list, this.o.retryMs);
+          this.released(list);
         },
       );
     }
+  }
+
+  private released(records: SpoolRecord[]): void {
+    if (this.o.release) this.o.release(records.map((r) => r.value));
   }
 
   /** Records waiting in memory or on disk. */

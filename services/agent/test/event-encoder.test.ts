@@ -52,7 +52,7 @@ t.test('an event that does not fit the schema goes to the fallback, which explai
   Object.freeze(shared.args);
   Object.freeze(shared.ancestors);
   const half = sampleEvent('process_exec', { process: Object.freeze({ ...shared }) });
-  (half.exec as unknown as { filename: number }).filename = 42; // fails in the tail, after the lists
+  half.exec = { ...half.exec!, filename: 42 as unknown as string }; // fails in the tail, after the lists (a copy: the sample blocks are shared)
   t.throws(() => enc.encode(half), /explained by the codec/);
   for (let i = 0; i < 3; i++) {
     const ev = sampleEvent('file_open', { id: `x${i}`, process: { ...shared, pid: i } });
@@ -60,4 +60,32 @@ t.test('an event that does not fit the schema goes to the fallback, which explai
     const same = sampleEvent('file_open', { id: `y${i}`, process: half.process });
     t.ok(enc.encode(same).equals(reference(1, same)), `event ${i} sharing the whole block is intact`);
   }
+});
+
+t.test('released slabs are written again; values not yet released are never overwritten', async (t) => {
+  const enc = new EventEncoder(type, 7, (ev) => reference(7, ev));
+  const events = Array.from({ length: 4_000 }, (_, i) => sampleEvent(KINDS[i % KINDS.length]!, { id: `ev-${i}` }));
+  const out = events.map((ev) => enc.encode(ev));
+  const slabs = [...new Set(out.map((b) => b.buffer))];
+  t.ok(slabs.length >= 3, `${slabs.length} slabs used`);
+  t.equal(enc.freeSlabs, 0, 'nothing released yet');
+
+  // Release every value of the first slab but one: it stays held.
+  const first = out.filter((b) => b.buffer === slabs[0]);
+  enc.release(first.slice(1));
+  t.equal(enc.freeSlabs, 0, 'a slab with a value still held is not reused');
+  enc.release([first[0]!, Buffer.from('not from a slab')]);
+  t.equal(enc.freeSlabs, 1, 'its last value released: ready for reuse (a foreign value is ignored)');
+
+  // Encoding on fills the current slab, then takes the released one.
+  const more = events.map((ev) => sampleEvent(ev.kind, { id: `${ev.id}-again` }));
+  const out2 = more.map((ev) => enc.encode(ev));
+  t.ok(out2.some((b) => b.buffer === slabs[0]), 'the released slab was written again');
+  t.equal(enc.freeSlabs, 0);
+  let intact = 0;
+  for (let i = 0; i < out.length; i++) if (out[i]!.buffer !== slabs[0] && out[i]!.equals(reference(7, events[i]!))) intact++;
+  t.equal(intact, out.length - first.length, 'every unreleased value is still its event');
+  let fresh = 0;
+  for (let i = 0; i < out2.length; i++) if (out2[i]!.equals(reference(7, more[i]!))) fresh++;
+  t.equal(fresh, out2.length, 'values in the reused slab are right');
 });

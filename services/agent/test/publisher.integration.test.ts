@@ -30,11 +30,18 @@ t.test('Kafka away: events go to the disk spool; back: replayed in order, none l
   // Phase 1: nothing listens at the broker address, so every send fails and is spooled.
   const dead = new BatchingProducer(createKafka({ brokers: '127.0.0.1:1', clientId: 'dead', logger: log, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 }, connectionTimeoutMs: 200 }));
   const spool1 = new DiskSpool({ dir, maxBytes: 10 << 20, segmentBytes: 64 << 10 });
-  const p1 = new Publisher(dead, spool1, log, { maxInMemory: 10_000, replayBatch: 500, retryMs: 60_000 });
-  p1.publish(records(topic, 0, 300));
+  const released1 = new Map<Buffer, number>();
+  const count = (into: Map<Buffer, number>) => (values: Buffer[]) => values.forEach((v) => into.set(v, (into.get(v) ?? 0) + 1));
+  const p1 = new Publisher(dead, spool1, log, { maxInMemory: 10_000, replayBatch: 500, retryMs: 60_000, release: count(released1) });
+  const first = records(topic, 0, 300);
+  p1.publish(first);
   await eventually(() => (spool1.records === 300 ? true : undefined), 10_000, 'all 300 spooled');
-  p1.publish(records(topic, 300, 200)); // while the spool holds records, new ones queue behind them
+  t.ok(first.every((r) => released1.get(r.value) === 1), 'a failed send releases each record once, once it is in the spool');
+  const second = records(topic, 300, 200);
+  p1.publish(second); // while the spool holds records, new ones queue behind them
   t.equal(spool1.records, 500);
+  t.ok(second.every((r) => released1.get(r.value) === 1), 'records spooled directly are released at once');
+  t.equal(released1.size, 500);
   await p1.close();
   spool1.close();
 
@@ -44,11 +51,15 @@ t.test('Kafka away: events go to the disk spool; back: replayed in order, none l
   t.teardown(() => live.disconnect());
   const spool2 = new DiskSpool({ dir, maxBytes: 10 << 20, segmentBytes: 64 << 10 });
   t.equal(spool2.records, 500, 'the spool survived the restart');
-  const p2 = new Publisher(live, spool2, log, { maxInMemory: 10_000, replayBatch: 128, retryMs: 100 });
+  const released2 = new Map<Buffer, number>();
+  const p2 = new Publisher(live, spool2, log, { maxInMemory: 10_000, replayBatch: 128, retryMs: 100, release: count(released2) });
   await eventually(() => (spool2.empty ? true : undefined), 20_000, 'spool drained');
-  p2.publish(records(topic, 500, 10));
+  t.equal(released2.size, 0, 'replayed records are the spool\'s own: nothing to release');
+  const third = records(topic, 500, 10);
+  p2.publish(third);
 
   await expectInKafka(t, kafka, prefix, topic, 510, 20_000);
+  t.ok(third.every((r) => released2.get(r.value) === 1) && released2.size === 10, 'acknowledged records are released once each');
   await p2.close();
 });
 

@@ -60,7 +60,10 @@ export class KafkaSink implements EventSink {
     this.topic = topicName(o.topicPrefix, 'eventsRaw');
     this.spool = new DiskSpool({ dir: join(o.dataDir, 'spool'), maxBytes: o.spoolMaxBytes, segmentBytes: Math.min(8 << 20, Math.max(64 << 10, o.spoolMaxBytes >> 4)) });
     this.producer = new BatchingProducer(o.kafka, { ...AGENT_PRODUCER, ...o.producer });
-    this.publisher = new Publisher(this.producer, this.spool, o.log, { maxInMemory: MAX_IN_MEMORY, replayBatch: 2_000, retryMs: 2_000 });
+    this.publisher = new Publisher(this.producer, this.spool, o.log, {
+      maxInMemory: MAX_IN_MEMORY, replayBatch: 2_000, retryMs: 2_000,
+      release: (values) => this.encoder?.release(values),
+    });
   }
 
   /** Registers the Event schema (waiting for the registry) and connects the producer. */
