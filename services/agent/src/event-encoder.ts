@@ -6,6 +6,13 @@ const HEADER = 5;
 const SLAB = 1 << 20;
 /** Released slabs kept for reuse; past this, a released slab is left to the garbage collector. */
 const MAX_FREE_SLABS = 16;
+/**
+ * Slabs with values not yet released that are tracked; past this the oldest are no longer
+ * tracked (never written again, left to the garbage collector), so values that are never
+ * released (a failure between encoding and publishing) cannot pin slabs forever. The agent holds
+ * at most 20,000 unacknowledged events in memory: a few dozen slabs.
+ */
+const MAX_HELD_SLABS = 256;
 
 /** A slab and how many of the values written into it are still held by their users. */
 interface Slab {
@@ -67,7 +74,12 @@ export class EventEncoder {
   private slab: Buffer;
   private pos = 0;
 
-  constructor(type: avro.Type, private readonly schemaId: number, private readonly fallback: (ev: Event) => Buffer) {
+  constructor(
+    type: avro.Type,
+    private readonly schemaId: number,
+    private readonly fallback: (ev: Event) => Buffer,
+    private readonly maxHeldSlabs = MAX_HELD_SLABS,
+  ) {
     const fields = fieldsOf(type);
     const at = fields.findIndex((f) => f.name === 'process');
     const union = fields[at]!.type as unknown as { types: avro.Type[] };
@@ -129,6 +141,10 @@ export class EventEncoder {
     if (old.live === 0) {
       this.held.delete(old.buf.buffer);
       if (old.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(old.buf);
+    }
+    for (const key of this.held.keys()) {
+      if (this.held.size < this.maxHeldSlabs) break;
+      this.held.delete(key); // the oldest: untracked from now on
     }
     this.slab = need <= SLAB ? (this.free.pop() ?? Buffer.allocUnsafeSlow(SLAB)) : Buffer.allocUnsafeSlow(need);
     this.current = { buf: this.slab, live: 0 };

@@ -66,7 +66,7 @@ t.test('released slabs are written again; values not yet released are never over
   const enc = new EventEncoder(type, 7, (ev) => reference(7, ev));
   const events = Array.from({ length: 4_000 }, (_, i) => sampleEvent(KINDS[i % KINDS.length]!, { id: `ev-${i}` }));
   const out = events.map((ev) => enc.encode(ev));
-  const slabs = [...new Set(out.map((b) => b.buffer))];
+  const slabs = [...new Set(out.map((b) => b.buffer))].filter((ab) => ab.byteLength === 1 << 20); // not the fallback's
   t.ok(slabs.length >= 3, `${slabs.length} slabs used`);
   t.equal(enc.freeSlabs, 0, 'nothing released yet');
 
@@ -88,4 +88,21 @@ t.test('released slabs are written again; values not yet released are never over
   let fresh = 0;
   for (let i = 0; i < out2.length; i++) if (out2[i]!.equals(reference(7, more[i]!))) fresh++;
   t.equal(fresh, out2.length, 'values in the reused slab are right');
+});
+
+t.test('values never released do not pin slabs: past the bound the oldest are untracked, never written again', async (t) => {
+  const enc = new EventEncoder(type, 7, (ev) => reference(7, ev), 2);
+  const events = Array.from({ length: 8_000 }, (_, i) => sampleEvent(KINDS[i % KINDS.length]!, { id: `lost-${i}` }));
+  const out = events.map((ev) => enc.encode(ev));
+  const slabs = [...new Set(out.map((b) => b.buffer))].filter((ab) => ab.byteLength === 1 << 20); // not the fallback's
+  t.ok(slabs.length >= 4, `${slabs.length} slabs used`);
+  enc.release(out.filter((b) => b.buffer === slabs[0]));
+  t.equal(enc.freeSlabs, 0, 'an untracked slab is not reused, even when its values are released later');
+  enc.release(out.filter((b) => b.buffer === slabs[slabs.length - 2]));
+  t.equal(enc.freeSlabs, 1, 'a tracked one is');
+  const more = events.map((ev) => sampleEvent(ev.kind, { id: `${ev.id}-again` }));
+  more.forEach((ev) => enc.encode(ev));
+  let intact = 0;
+  for (let i = 0; i < out.length; i++) if (out[i]!.buffer !== slabs[slabs.length - 2] && out[i]!.equals(reference(7, events[i]!))) intact++;
+  t.equal(intact, out.filter((b) => b.buffer !== slabs[slabs.length - 2]).length, 'every value not released is still its event');
 });
