@@ -32,7 +32,8 @@ export const AGENT_PRODUCER: Partial<BatchingProducerOptions> = { lingerMs: 50, 
 /**
  * Messages waiting for Kafka's acknowledgement in memory before new ones go to the disk spool:
  * about 24 MB of encoded events, half a second at 40k events/s. It was 50,000, whose 60 MB, held
- * whenever Kafka paused, kept the agent's RSS past 200 MB under load.
+ * whenever Kafka paused, kept the agent's RSS past 200 MB under load; 10,000 sent events to the disk
+ * spool at 100k events/s (bench/agent-capacity.ts).
  */
 const MAX_IN_MEMORY = 20_000;
 
