@@ -13,15 +13,15 @@ const MAX_FREE_SLABS = 16;
  * at most 20,000 unacknowledged events in memory: a few dozen slabs.
  */
 const MAX_HELD_SLABS = 256;
+const MAX_REMEMBERED = 1_024;
+/** Process fields whose values repeat across a process's events (the agent shares the arrays, frozen). */
+const CACHED = new Set(['args', 'ancestors']);
 
 /** A slab and how many of the values written into it are still held by their users. */
 interface Slab {
   buf: Buffer;
   live: number;
 }
-const MAX_REMEMBERED = 1_024;
-/** Process fields whose values repeat across a process's events (the agent shares the arrays, frozen). */
-const CACHED = new Set(['args', 'ancestors']);
 
 type Step = { kind: 'fields'; type: avro.Type } | { kind: 'cached'; field: string; type: avro.Type };
 
@@ -110,10 +110,14 @@ export class EventEncoder {
   release(values: readonly Buffer[]): void {
     for (const v of values) {
       const s = this.held.get(v.buffer);
-      if (s === undefined || --s.live > 0 || s === this.current) continue;
-      this.held.delete(v.buffer);
-      if (s.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(s.buf);
+      if (s !== undefined && --s.live <= 0 && s !== this.current) this.recycle(s);
     }
+  }
+
+  /** A slab none of whose values is held any more: no longer tracked, and kept for reuse while there is room. */
+  private recycle(s: Slab): void {
+    this.held.delete(s.buf.buffer);
+    if (s.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(s.buf);
   }
 
   encode(ev: Event): Buffer {
@@ -137,11 +141,7 @@ export class EventEncoder {
 
   /** Out of room: a released slab or a fresh one (the old one lives on in the values not yet released). */
   private nextSlab(need: number): void {
-    const old = this.current;
-    if (old.live === 0) {
-      this.held.delete(old.buf.buffer);
-      if (old.buf.length === SLAB && this.free.length < MAX_FREE_SLABS) this.free.push(old.buf);
-    }
+    if (this.current.live === 0) this.recycle(this.current);
     for (const key of this.held.keys()) {
       if (this.held.size < this.maxHeldSlabs) break;
       this.held.delete(key); // the oldest: untracked from now on

@@ -40,11 +40,13 @@ interface AncEntry {
   argsTruncated: boolean;
 }
 
+/** What the agent's cgroup resolver said of an event's cgroup. */
+type CgroupAnswer = ReturnType<EventContext['cgroup']>;
+
 /** A thread's process block, kept while the bytes it was built from stay the same. */
 interface ProcEntry {
-  /** The header from pid to the end, then the ancestry trailer. */
+  /** The header from pid to the end (HDR_KEPT bytes), then the ancestry trailer. */
   key: Buffer;
-  trailerLen: number;
   offsetNs: bigint;
   cgroupPath: string | null;
   containerId: string | null;
@@ -115,12 +117,12 @@ export class AncestryCache {
   }
 
   /** The process block kept for this frame's thread, when everything it was built from is unchanged. */
-  process(frame: Buffer, size: number, tid: number, cg: { path: string | null; containerId: string | null }, offsetNs: bigint): Process | undefined {
+  process(frame: Buffer, size: number, tid: number, cg: CgroupAnswer, offsetNs: bigint): Process | undefined {
     const hit = this.byTid.get(tid);
     if (hit === undefined) return undefined;
     const trailerLen = frame.length - size;
     const key = hit.key;
-    if (hit.trailerLen !== trailerLen || hit.offsetNs !== offsetNs || hit.cgroupPath !== cg.path || hit.containerId !== cg.containerId) return undefined;
+    if (key.length !== HDR_KEPT + trailerLen || hit.offsetNs !== offsetNs || hit.cgroupPath !== cg.path || hit.containerId !== cg.containerId) return undefined;
     if (frame.compare(key, 0, CPU_AT - HDR_FROM, HDR_FROM, CPU_AT) !== 0) return undefined;
     if (frame.compare(key, AFTER_CPU - HDR_FROM, HDR_KEPT, AFTER_CPU, HDR_END) !== 0) return undefined;
     if (trailerLen > 0 && frame.compare(key, HDR_KEPT, HDR_KEPT + trailerLen, size, frame.length) !== 0) return undefined;
@@ -128,13 +130,12 @@ export class AncestryCache {
   }
 
   /** Keeps (and freezes) a thread's process block for its next events. */
-  keepProcess(frame: Buffer, size: number, tid: number, cg: { path: string | null; containerId: string | null }, offsetNs: bigint, out: Process): void {
-    const trailerLen = frame.length - size;
-    const key = Buffer.allocUnsafeSlow(HDR_KEPT + trailerLen); // its own memory: a pooled slice would pin 8 KiB
+  keepProcess(frame: Buffer, size: number, tid: number, cg: CgroupAnswer, offsetNs: bigint, out: Process): void {
+    const key = Buffer.allocUnsafeSlow(HDR_KEPT + frame.length - size); // its own memory: a pooled slice would pin 8 KiB
     frame.copy(key, 0, HDR_FROM, HDR_END);
     frame.copy(key, HDR_KEPT, size, frame.length);
     if (this.byTid.size >= this.maxProcesses && !this.byTid.has(tid)) this.byTid.clear();
-    this.byTid.set(tid, { key, trailerLen, offsetNs, cgroupPath: cg.path, containerId: cg.containerId, out: Object.freeze(out) });
+    this.byTid.set(tid, { key, offsetNs, cgroupPath: cg.path, containerId: cg.containerId, out: Object.freeze(out) });
   }
 
   /**
