@@ -294,10 +294,13 @@ async function pipeline(rate: number, seconds: number) {
   const query = async <T>(sql: string, params: Record<string, unknown>) => (await (await platform.clickhouse.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json()) as T[];
 
   const seen = new Map<string, number>();
+  const pollMs: number[] = [];
   let polling = true;
   const poller = (async () => {
     while (polling) {
+      const began = performance.now();
       const rows = await query<{ id: string; ms: string }>(`SELECT id, toUnixTimestamp64Milli(ts) AS ms FROM ${db}.events WHERE startsWith(id, {p:String})`, { p: `${run}-m-` });
+      pollMs.push(performance.now() - began);
       const now = Date.now();
       for (const r of rows) if (!seen.has(r.id)) seen.set(r.id, now - Number(r.ms));
       await new Promise((r) => setTimeout(r, 250));
@@ -349,13 +352,14 @@ async function pipeline(rate: number, seconds: number) {
   // The alert's own time is when the detector raised it: the part of event→alert before the alerts topic.
   const detectLat = markerAlerts.map((a) => Number((a.alert.ts - a.alert.event.ts) / 1_000_000n)).sort((a, b) => a - b);
   const queryLat = [...seen.values()].sort((a, b) => a - b);
+  pollMs.sort((a, b) => a - b);
   await alerts.close();
   await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
   const threads = `${cfg.TRACEHOUND_UP_THREADS === 'one' ? 'everything on the main thread' : `${platform.services.filter((s) => s.threadId).map((s) => s.name).join(', ')} in worker threads`} (TRACEHOUND_UP_THREADS=${cfg.TRACEHOUND_UP_THREADS}, TRACEHOUND_UP_WORKER_YOUNG_MB=${cfg.TRACEHOUND_UP_WORKER_YOUNG_MB}, TRACEHOUND_UP_ENGINE_NICE=${cfg.TRACEHOUND_UP_ENGINE_NICE}, TRACEHOUND_UP_STORAGE_NICE=${cfg.TRACEHOUND_UP_STORAGE_NICE})`;
-  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, usage, inserts, modules: byModule(profile as never), mainFunctions: process.env[PROFILE_DIR_VAR] ? topFunctions(profile as never, 30) : [], mainAllocations, workerProfiles };
+  return { threads, producerCpu: (100 * cpuMs) / ms, lagAtEnd, rate, sent, produced: (sent / ms) * 1000, storedRate: (unique / allStoredMs) * 1000, drainS: (allStoredMs - ms) / 1000, stored, unique, markers, alertLat, detectLat, queryLat, pollMs, usage, inserts, modules: byModule(profile as never), mainFunctions: process.env[PROFILE_DIR_VAR] ? topFunctions(profile as never, 30) : [], mainAllocations, workerProfiles };
 }
 
 const rates = (process.argv[2] ?? '5000,20000').split(',').map(Number);
@@ -373,6 +377,7 @@ for (const rate of rates) {
   console.log(`event→alert   (${r.alertLat.length}/${r.markers} markers): p50 ${fmt(percentile(r.alertLat, 50))} ms, p99 ${fmt(percentile(r.alertLat, 99))} ms`);
   console.log(`  of which event→raised by the detector: p50 ${fmt(percentile(r.detectLat, 50))} ms, p99 ${fmt(percentile(r.detectLat, 99))} ms`);
   console.log(`event→queryable (${r.queryLat.length}/${r.markers}; polled every 250 ms): p50 ${fmt(percentile(r.queryLat, 50))} ms, p99 ${fmt(percentile(r.queryLat, 99))} ms`);
+  console.log(`  the polls themselves (wall time): ${fmt(r.pollMs.length)} queries, p50 ${fmt(percentile(r.pollMs, 50), 1)} ms, p99 ${fmt(percentile(r.pollMs, 99), 1)} ms`);
   console.log(`CPU from the first event until all were stored (% of one core; platform CPU per event: ${fmt(r.usage.cpu.filter(([k]) => k.startsWith('platform')).reduce((a, [, v]) => a + v, 0) * 1e4 * (r.drainS + r.sent / r.produced) / r.unique, 0)} µs):`);
   for (const [k, v] of r.usage.cpu) console.log(`  ${k.padEnd(40)} ${fmt(v, 1)} %`);
   const mainUs = (r.usage.cpu.find(([k]) => k === 'platform: main JS thread')![1] * 1e4 * (r.drainS + r.sent / r.produced)) / r.unique;

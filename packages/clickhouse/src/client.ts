@@ -2,7 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { drainPending } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TracehoundError } from '@tracehound/errors';
 
@@ -99,7 +99,8 @@ export interface RawInsert {
   columns: readonly string[];
   /** Text formats for rawInserter; any input format (ArrowStream, Native, Parquet, …) for fileInserter. */
   format: string;
-  body: Uint8Array;
+  /** The payload, or its parts in order (written to the payload file as they are, never joined). */
+  body: Uint8Array | readonly Uint8Array[];
   settings: Record<string, string | number>;
   /** `name Type, …` of the payload's columns: fileInserter reads the payload with it (no type guessing). */
   structure?: string;
@@ -114,7 +115,8 @@ export function rawInserter(client: object): ((r: RawInsert) => Promise<void>) |
   const e = embeddedOf(client);
   if (!e) return undefined;
   return async (r) => {
-    await e.chdb.chdb.rawInsert({ table: r.table, columns: r.columns, format: r.format as 'JSONEachRow', values: r.body, settings: r.settings });
+    const values = r.body instanceof Uint8Array ? r.body : Buffer.concat(r.body);
+    await e.chdb.chdb.rawInsert({ table: r.table, columns: r.columns, format: r.format as 'JSONEachRow', values, settings: r.settings });
   };
 }
 
@@ -140,13 +142,26 @@ export function fileInserter(client: object): ((r: RawInsert) => Promise<void>) 
     for (const v of Object.values(r.settings)) if (!SETTING_VALUE.test(String(v))) throw new Error(`bad setting value ${JSON.stringify(v)}`);
     const settings = Object.entries(r.settings).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : `'${v}'`}`);
     const path = join(e.spool, `${process.pid}-${++spooled}.${r.format}`);
-    await writeFile(path, r.body);
     try {
+      await writePayload(path, r.body);
       await e.chdb.chdb.queryAsync(`INSERT INTO ${r.table} (${r.columns.join(', ')})${settings.length ? ` SETTINGS ${settings.join(', ')}` : ''} SELECT * FROM file(${literal(path)}, '${r.format}', ${literal(r.structure)})`);
     } finally {
       await rm(path, { force: true });
     }
   };
+}
+
+/** Writes the payload file: one buffer, or parts in one vectored write (libuv writes them all, in IOV_MAX-sized steps). */
+async function writePayload(path: string, body: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  if (body instanceof Uint8Array) return writeFile(path, body);
+  const file = await open(path, 'w');
+  try {
+    const expected = body.reduce((n, b) => n + b.byteLength, 0);
+    const { bytesWritten } = await file.writev(body as Uint8Array[]);
+    if (bytesWritten !== expected) throw new Error(`payload file ${path}: wrote ${bytesWritten} of ${expected} bytes`);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Creates the database if needed; tables are qualified with it by the migrations. */

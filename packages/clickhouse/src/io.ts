@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fileInserter, rawInserter } from './client.js';
-import { encodeNativeYielding, nativeStructure, type NativeColumns } from './rows/native.js';
+import { nativeStructure, withNativePayload, type NativeColumns } from './rows/native.js';
 import { qualified } from './schema/ddl.js';
 import { insertColumns, insertStructure, type TableSpec } from './schema/table.js';
 import { toClickHouseError } from './errors.js';
@@ -50,17 +50,23 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   // Native is binary: the file reader takes it, the raw insert (text formats) does not.
   const embedded = !native && (o.via ?? (rows.length >= FILE_INSERT_MIN_ROWS ? 'file' : 'raw')) === 'raw' ? rawInserter(client) : fileInserter(client);
   const table = qualified({ database }, spec.name);
-  const body = native ? await nativeBody(spec, rows, o.columns) : embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
+  const body = !native && embedded ? Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')) : undefined;
   try {
-    if (embedded) {
-      await embedded({ table, columns: insertColumns(spec), structure: native ? nativeStructure(spec) : insertStructure(spec), format, body: body!, settings });
-      return rows.length;
+    if (native) {
+      return await withNativeBody(spec, rows, o.columns, async (parts) => {
+        if (embedded) {
+          await embedded({ table, columns: insertColumns(spec), structure: nativeStructure(spec), format, body: parts, settings });
+          return rows.length;
+        }
+        const exec = (client as Partial<Pick<ClickHouseClient, 'exec'>>).exec?.bind(client);
+        if (!exec) throw new Error('a Native insert needs a client with exec');
+        const rs = await exec({ query: `INSERT INTO ${table} (${insertColumns(spec).join(', ')})${settingsSql} FORMAT Native`, values: Readable.from(parts) });
+        rs.stream.resume();
+        return rows.length;
+      });
     }
     if (body) {
-      const exec = (client as Partial<Pick<ClickHouseClient, 'exec'>>).exec?.bind(client);
-      if (!exec) throw new Error('a Native insert needs a client with exec');
-      const rs = await exec({ query: `INSERT INTO ${table} (${insertColumns(spec).join(', ')})${settingsSql} FORMAT Native`, values: Readable.from([body]) });
-      rs.stream.resume();
+      await embedded!({ table, columns: insertColumns(spec), structure: insertStructure(spec), format, body, settings });
       return rows.length;
     }
     await client.insert({ table: `${table} (${insertColumns(spec).join(', ')})${settingsSql}`, values: rows as unknown[], format: format as Exclude<InsertFormat, 'Native'> });
@@ -70,11 +76,20 @@ export async function insertRows(client: ClickHouseLike, database: string, spec:
   return rows.length;
 }
 
-/** A value the Native encoder cannot write (a number out of its column's range, say) is bad data, as the engine would call it. */
-async function nativeBody(spec: TableSpec, rows: readonly unknown[], columns?: NativeColumns<never>): Promise<Buffer> {
+/**
+ * Encodes the Native payload and hands its parts to `send`. A value the Native encoder cannot
+ * write (a number out of its column's range, say) is bad data, as the engine would call it;
+ * what `send` throws passes unchanged.
+ */
+async function withNativeBody<T>(spec: TableSpec, rows: readonly unknown[], columns: NativeColumns<never> | undefined, send: (parts: Buffer[]) => Promise<T>): Promise<T> {
+  let sending = false;
   try {
-    return await encodeNativeYielding(spec, rows, columns as NativeColumns<unknown> | undefined);
+    return await withNativePayload(spec, rows, columns as NativeColumns<unknown> | undefined, (parts) => {
+      sending = true;
+      return send(parts);
+    });
   } catch (err) {
+    if (sending) throw err;
     throw new TracehoundError('TH_ERR_CLICKHOUSE_DATA', `insert of ${rows.length} rows into ${spec.name} failed: cannot encode as Native: ${errorMessage(err)}`, { cause: err });
   }
 }

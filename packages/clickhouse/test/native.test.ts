@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TracehoundError } from '@tracehound/errors';
 import { EVENT_KIND_SYMBOLS, avroType, sampleEnrichedEvent, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { ALERTS, EVENTS, EVENT_NATIVE_COLUMNS, createTable, encodeNative, encodeNativeYielding, eventToRow, insertColumns, insertRows, nativeStructure, nativeSupported, selectRows, eventBodyColumns, type TableSpec } from '../src/index.js';
-import { NATIVE_CHUNK_ROWS } from '../src/rows/native.js';
+import { NATIVE_CHUNK_ROWS, withNativePayload } from '../src/rows/native.js';
 import { migratedClickHouse, sharedDataDir } from './helpers.js';
 
 // Strings a JSON or binary encoder could get wrong: quotes, escapes, control bytes, multi-byte
@@ -120,6 +120,38 @@ t.test('encoding with turns for the event loop writes the same payloads, also se
   const values = events.slice(0, 100).map((e, i) => eventValues(e, src(i)));
   t.ok((await encodeNativeYielding(EVENTS, values, undefined, 16)).equals(encodeNative(EVENTS, values)), 'rows given as value arrays');
   await t.rejects(encodeNativeYielding(EVENTS, records, EVENT_NATIVE_COLUMNS.slice(1) as never), /column readers/, 'a wrong reader count is refused');
+});
+
+t.test('a payload handed over as parts: the same bytes, untouched until sent; the table\'s next payload waits for the send', async (t) => {
+  const whole = encodeNative(EVENTS, records, EVENT_NATIVE_COLUMNS);
+  const firstHalf = encodeNative(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS);
+  const order: string[] = [];
+  let sendingFirst!: () => void;
+  const firstIsSending = new Promise<void>((r) => (sendingFirst = r));
+  let finishFirst!: () => void;
+  const firstMayFinish = new Promise<void>((r) => (finishFirst = r));
+  const first = withNativePayload(EVENTS, records, EVENT_NATIVE_COLUMNS, async (parts) => {
+    order.push('first sending');
+    sendingFirst();
+    await firstMayFinish;
+    order.push('first sent');
+    return parts;
+  }, 64);
+  const second = withNativePayload(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS, async (parts) => {
+    order.push('second sending');
+    return Buffer.concat(parts);
+  });
+  await firstIsSending;
+  // While the first payload's parts are out, a synchronous payload of the table writes into streams of its own.
+  const during = encodeNative(EVENTS, records.slice(0, 300), EVENT_NATIVE_COLUMNS);
+  const firstParts = await (finishFirst(), first);
+  t.ok(Buffer.concat(firstParts).equals(whole), 'the parts of all 600 records, joined, are the payload encodeNative writes');
+  t.ok(firstParts.length > insertColumns(EVENTS).length, `${firstParts.length} parts: views of the column streams, not one buffer`);
+  t.ok((await second).equals(firstHalf), 'the payload queued behind it');
+  t.ok(during.equals(firstHalf), 'the synchronous payload written meanwhile');
+  t.same(order, ['first sending', 'first sent', 'second sending'], 'the second payload was written only once the first was sent');
+  await t.rejects(withNativePayload(EVENTS, records, EVENT_NATIVE_COLUMNS, async () => Promise.reject(new Error('send failed'))), /send failed/, 'a failed send passes its error on');
+  t.ok((await withNativePayload(EVENTS, records, EVENT_NATIVE_COLUMNS, async (parts) => Buffer.concat(parts))).equals(whole), 'and frees the table\'s streams for the next payload');
 });
 
 t.test('a value Native cannot carry is refused as bad data, nothing stored', async (t) => {

@@ -216,7 +216,7 @@ export function nativeSupported(spec: TableSpec): boolean {
 interface Layout {
   names: string[];
   types: string[];
-  /** Each column's streams, reused by the payloads of the table one at a time (the payload is a copy). */
+  /** Each column's streams, reused by the payloads of the table one at a time (a payload's parts are views of them until sent). */
   columns: NativeStreams[];
   /** Whether a payload is being written into `columns` (an encoding that yields may be under way). */
   inUse: boolean;
@@ -248,10 +248,16 @@ export const NATIVE_CHUNK_ROWS = 512;
 export function encodeNative(spec: TableSpec, rows: readonly (readonly unknown[])[]): Buffer;
 export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns: NativeColumns<R>, chunkRows?: number): Buffer;
 export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, chunkRows = NATIVE_CHUNK_ROWS): Buffer {
-  const steps = encodeSteps(spec, rows, columns, chunkRows);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
+  const l = layoutOf(spec);
+  const lease = takeStreams(l);
+  try {
+    const steps = encodeSteps(spec, l, lease.streams, rows, columns, chunkRows);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return Buffer.concat(step.value);
+    }
+  } finally {
+    lease.release();
   }
 }
 
@@ -260,7 +266,19 @@ export function encodeNative<R>(spec: TableSpec, rows: readonly R[], columns?: N
  * payload takes ~0.1 s of CPU, which would otherwise hold up everything else on the thread (the
  * API and its alert stream, when the sink shares their process).
  */
-export async function encodeNativeYielding<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, chunkRows = NATIVE_CHUNK_ROWS): Promise<Buffer> {
+export function encodeNativeYielding<R>(spec: TableSpec, rows: readonly R[], columns?: NativeColumns<R>, chunkRows = NATIVE_CHUNK_ROWS): Promise<Buffer> {
+  return withNativePayload(spec, rows, columns, async (parts) => Buffer.concat(parts), chunkRows);
+}
+
+/**
+ * Encodes `rows` as encodeNativeYielding does and hands `send` the payload as its parts, in
+ * order: views of the table's column streams, never joined into one buffer (a payload of 20,000
+ * events is ~17 MiB; joined, every insert allocated that much outside the JS heap, and V8 counts
+ * such allocations towards its next full collection: in the all-in-one process most of the main
+ * thread's full collections were started by that external-memory pressure). The views hold
+ * until `send` settles; the table's next payload waits for it.
+ */
+export async function withNativePayload<R, T>(spec: TableSpec, rows: readonly R[], columns: NativeColumns<R> | undefined, send: (parts: Buffer[]) => Promise<T>, chunkRows = NATIVE_CHUNK_ROWS): Promise<T> {
   // One at a time per table, as synchronous encodings were: each reuses the table's grown streams
   // (streams of its own, grown from empty for every payload, cost the sink ~30 % more CPU per row).
   const l = layoutOf(spec);
@@ -268,56 +286,59 @@ export async function encodeNativeYielding<R>(spec: TableSpec, rows: readonly R[
   let done!: () => void;
   l.queue = new Promise<void>((resolve) => (done = resolve));
   await before;
+  const lease = takeStreams(l);
   try {
-    const steps = encodeSteps(spec, rows, columns, chunkRows);
+    const steps = encodeSteps(spec, l, lease.streams, rows, columns, chunkRows);
     for (;;) {
       const step = steps.next();
-      if (step.done) return step.value;
+      if (step.done) return await send(step.value);
       await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
+    lease.release();
     done();
   }
 }
 
-/** Writes one chunk per step and returns the payload; a payload under way elsewhere leaves the table's streams to it and uses streams of its own. */
-function* encodeSteps<R>(spec: TableSpec, rows: readonly R[], columns: NativeColumns<R> | undefined, chunkRows: number): Generator<void, Buffer> {
-  const l = layoutOf(spec);
+/** The streams a payload is written into: the table's own while no other payload holds them (until `release`), else streams of its own. */
+function takeStreams(l: Layout): { streams: NativeStreams[]; release(): void } {
+  if (l.inUse) return { streams: l.types.map(streamsFor), release: () => undefined };
+  l.inUse = true;
+  return { streams: l.columns, release: () => void (l.inUse = false) };
+}
+
+/** Writes one chunk per step into `streams` and returns the payload's parts: the block header and each column's name, type and streams. */
+function* encodeSteps<R>(spec: TableSpec, l: Layout, streams: NativeStreams[], rows: readonly R[], columns: NativeColumns<R> | undefined, chunkRows: number): Generator<void, Buffer[]> {
   const read = (columns ?? l.byIndex) as NativeColumns<R>;
   const blocks = 'writers' in read ? read : undefined;
   const count = blocks ? blocks.writers.length : (read as NativeColumnGetters<R>).length;
   if (count !== l.names.length) throw new Error(`${spec.name}: ${count} column readers for ${l.names.length} columns`);
-  const shared = !l.inUse;
-  const streams = shared ? l.columns : l.types.map(streamsFor);
-  if (shared) l.inUse = true;
-  try {
-    for (const c of streams) c.reset();
-    for (let first = 0; first < rows.length; first += chunkRows) {
-      const chunk = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
-      if (blocks) {
-        const block: unknown = blocks.block(chunk);
-        for (let i = 0; i < streams.length; i++) blocks.writers[i]!.write(streams[i]!, block);
-      } else {
-        const getters = read as NativeColumnGetters<R>;
-        for (let i = 0; i < streams.length; i++) streams[i]!.append(chunk, getters[i]!);
-      }
-      if (first + chunkRows < rows.length) yield;
+  for (const c of streams) c.reset();
+  for (let first = 0; first < rows.length; first += chunkRows) {
+    const chunk = rows.length <= chunkRows ? rows : rows.slice(first, first + chunkRows);
+    if (blocks) {
+      const block: unknown = blocks.block(chunk);
+      for (let i = 0; i < streams.length; i++) blocks.writers[i]!.write(streams[i]!, block);
+    } else {
+      const getters = read as NativeColumnGetters<R>;
+      for (let i = 0; i < streams.length; i++) streams[i]!.append(chunk, getters[i]!);
     }
-    let size = 32;
-    for (let i = 0; i < streams.length; i++) {
-      size += 2 * 5 + 3 * (l.names[i]!.length + l.types[i]!.length);
-      for (const part of streams[i]!.parts()) size += part.pos;
-    }
-    const w = new NativeWriter(size);
-    w.varint(l.names.length);
-    w.varint(rows.length);
-    for (let i = 0; i < streams.length; i++) {
-      w.string(l.names[i]!);
-      w.string(l.types[i]!);
-      for (const part of streams[i]!.parts()) w.bytes(part);
-    }
-    return w.buf.subarray(0, w.pos);
-  } finally {
-    if (shared) l.inUse = false;
+    if (first + chunkRows < rows.length) yield;
   }
+  // The headers go into one small buffer sized for them up front (so it never moves); the parts are views.
+  let size = 10;
+  for (let i = 0; i < streams.length; i++) size += 2 * 5 + 3 * (l.names[i]!.length + l.types[i]!.length);
+  const head = new NativeWriter(size);
+  head.varint(l.names.length);
+  head.varint(rows.length);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = 0; i < streams.length; i++) {
+    head.string(l.names[i]!);
+    head.string(l.types[i]!);
+    parts.push(head.buf.subarray(from, head.pos));
+    from = head.pos;
+    for (const part of streams[i]!.parts()) if (part.pos) parts.push(part.buf.subarray(0, part.pos));
+  }
+  return parts;
 }
