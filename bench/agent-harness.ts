@@ -8,7 +8,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stackConfig, uniquePrefix } from '@tracehound/testkit';
+import { createKafka } from '@tracehound/kafka';
+import { silentLogger } from '@tracehound/logging';
+import { deletePrefixTopics, stackConfig, uniquePrefix } from '@tracehound/testkit';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const CLK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
@@ -143,17 +145,20 @@ export interface RunningAgent {
   loader: number;
   /** Its data directory (spool), removed when it stops. */
   dataDir: string;
+  /** Its topics' prefix: they are deleted when it stops. */
+  prefix: string;
 }
 
 export async function startAgent(launch: AgentLaunch, port = 19464): Promise<RunningAgent> {
   const cfg = stackConfig();
   const script = launch.entry === 'cli' ? [join(launch.root, 'bin/tracehound.js'), 'agent'] : [join(launch.root, 'services/agent/bin/tracehound-agent.mjs')];
   const dataDir = mkdtempSync(join(tmpdir(), 'th-bench-'));
+  const prefix = uniquePrefix('bench');
   const child = spawn(process.execPath, [...launch.nodeOptions, ...script], {
     cwd: launch.root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, NODE_OPTIONS: '', TRACEHOUND_TOPIC_PREFIX: uniquePrefix('bench'), TRACEHOUND_AGENT_HTTP_PORT: String(port), TRACEHOUND_DATA_DIR: dataDir,
+      ...process.env, NODE_OPTIONS: '', TRACEHOUND_TOPIC_PREFIX: prefix, TRACEHOUND_AGENT_HTTP_PORT: String(port), TRACEHOUND_DATA_DIR: dataDir,
       TRACEHOUND_KAFKA_BROKERS: cfg.TRACEHOUND_KAFKA_BROKERS, TRACEHOUND_LOG_LEVEL: 'warn', TRACEHOUND_AGENT_LOADER: join(ROOT, 'bpf/.output/tracehound-loader'),
       ...launch.env,
     },
@@ -162,21 +167,23 @@ export async function startAgent(launch: AgentLaunch, port = 19464): Promise<Run
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) {
         await new Promise((r) => setTimeout(r, 2_000)); // let start-up work settle
-        return { child, port, loader: loaderPid(child.pid!) ?? 0, dataDir };
+        return { child, port, loader: loaderPid(child.pid!) ?? 0, dataDir, prefix };
       }
     } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  await stopAgent({ child, dataDir });
+  await stopAgent({ child, dataDir, prefix });
   throw new Error(`agent ${launch.label} did not become ready`);
 }
 
-export async function stopAgent({ child, dataDir }: Pick<RunningAgent, 'child' | 'dataDir'>): Promise<void> {
+export async function stopAgent({ child, dataDir, prefix }: Pick<RunningAgent, 'child' | 'dataDir' | 'prefix'>): Promise<void> {
   if (child.exitCode === null) {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
   rmSync(dataDir, { recursive: true, force: true });
+  const kafka = createKafka({ brokers: stackConfig().TRACEHOUND_KAFKA_BROKERS, clientId: 'bench-agent-cleanup', logger: silentLogger() });
+  await deletePrefixTopics(kafka, prefix);
 }
 
 /** Publishing has caught up when the produced count stops moving (kernel drops never arrive). */

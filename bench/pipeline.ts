@@ -37,7 +37,7 @@ import { registry } from '@tracehound/metrics';
 import { AVRO_OPTIONS, RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { AlertWatcher } from '@tracehound/simulate';
 import { readPid } from '@tracehound/stack';
-import { stackConfig, uniquePrefix } from '@tracehound/testkit';
+import { deletePrefixTopics, stackConfig, uniquePrefix } from '@tracehound/testkit';
 import { PlatformProcessConfig, startPlatform } from '../services/platform/src/index.js';
 import { api } from '../services/platform/src/hosted/api.js';
 import { sink } from '../services/platform/src/hosted/sink.js';
@@ -274,6 +274,7 @@ async function baseline(seconds: number): Promise<number> {
   await provisionTopics(admin, { prefix, partitions: 6, replication: 1, ids: ['eventsRaw', 'deadLetter'] });
   await admin.disconnect();
   const { sent, ms } = await child(prefix, 'base', 0, seconds, 'deadLetter').done;
+  await deletePrefixTopics(kafka, prefix);
   return (sent / ms) * 1000;
 }
 
@@ -355,6 +356,7 @@ async function pipeline(rate: number, seconds: number) {
   pollMs.sort((a, b) => a - b);
   await alerts.close();
   await platform.close();
+  await deletePrefixTopics(kafka, prefix);
   rmSync(dataDir, { recursive: true, force: true });
   const profileDir = process.env[PROFILE_DIR_VAR];
   const workerProfiles = profileDir ? ['enricher', 'detector'].map((n) => { try { return readFileSync(join(profileDir, `${n}.txt`), 'utf8'); } catch { return ''; } }).join('') : '';
