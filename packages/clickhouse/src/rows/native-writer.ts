@@ -41,13 +41,6 @@ export class NativeWriter {
     this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
-  /** Appends the bytes another writer holds. */
-  bytes(from: NativeWriter): void {
-    this.ensure(from.pos);
-    from.buf.copy(this.buf, this.pos, 0, from.pos);
-    this.pos += from.pos;
-  }
-
   varint(v: number): void {
     this.ensure(10);
     this.varintAt(v, this.pos);
