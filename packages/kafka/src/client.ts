@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import kafkajs, { type ISocketFactory, type Kafka as KafkaClient, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@tracehound/logging';
 import { registerCompression } from './compression.js';
+import { framedSocketFactory } from './framed-socket.js';
 
 export interface KafkaClientOptions {
   brokers: string;
@@ -12,7 +13,7 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
   /** How long a request may wait for its answer (kafkajs's default: 30000). */
   requestTimeoutMs?: number;
-  /** How connections to brokers are made (kafkajs's own TCP connect by default). */
+  /** How connections to brokers are made (framedSocketFactory by default: whole responses, no allocation per read). */
   socketFactory?: ISocketFactory;
 }
 
@@ -65,7 +66,7 @@ export function createKafka(o: KafkaClientOptions): KafkaClient {
     connectionTimeout: o.connectionTimeoutMs ?? 3_000,
     retry: o.retry ?? { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
     ...(o.requestTimeoutMs ? { requestTimeout: o.requestTimeoutMs } : {}),
-    ...(o.socketFactory ? { socketFactory: o.socketFactory } : {}),
+    socketFactory: o.socketFactory ?? framedSocketFactory,
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...rest } = entry;

@@ -1,4 +1,5 @@
 export { createKafka, type KafkaClientOptions } from './client.js';
+export { FrameReader, framedSocketFactory } from './framed-socket.js';
 export { COMPRESSION, registerCompression, type CompressionName } from './compression.js';
 export { BatchingProducer, DEFAULT_PRODUCER, type BatchingProducerOptions, type OutgoingMessage } from './producer.js';
 export { BatchConsumer, consumedConcurrently, runBatches, type BatchConsumerOptions, type BatchContext, type BatchHandler, type ConsumedRecord, type Decoder } from './consumer.js';
