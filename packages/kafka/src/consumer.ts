@@ -7,16 +7,41 @@ import { deadLetterMessage } from './dead-letter.js';
 import type { BatchingProducer } from './producer.js';
 
 export interface ConsumedRecord<T> {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: T;
-  headers: KafkaMessage['headers'];
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: T;
+  readonly headers: KafkaMessage['headers'];
   /** ms since epoch, as Kafka stores it */
-  timestamp: string;
+  readonly timestamp: string;
   /** The original message, for dead-lettering after decode. */
-  raw: KafkaMessage;
+  readonly raw: KafkaMessage;
+}
+
+/**
+ * A consumed record as the consumer hands it on: four fields of its own, the rest read from the
+ * kafkajs message. Consumers hold tens of thousands of records while they store or forward them;
+ * a field less on each is less for the collector to copy and mark.
+ */
+class Consumed<T> implements ConsumedRecord<T> {
+  constructor(readonly topic: string, readonly partition: number, readonly value: T, readonly raw: KafkaMessage) {}
+
+  get offset(): string {
+    return this.raw.offset;
+  }
+
+  get key(): Buffer | null {
+    return this.raw.key;
+  }
+
+  get headers(): KafkaMessage['headers'] {
+    return this.raw.headers;
+  }
+
+  get timestamp(): string {
+    return this.raw.timestamp;
+  }
 }
 
 export interface BatchContext {
@@ -153,7 +178,7 @@ export class BatchConsumer<T> {
         // spares every other record a turn through the microtask queue.
         const decoded = this.o.decode(msg, batch.topic);
         const value = decoded instanceof Promise ? await decoded : decoded;
-        records.push({ topic: batch.topic, partition: batch.partition, offset: msg.offset, key: msg.key, value, headers: msg.headers, timestamp: msg.timestamp, raw: msg });
+        records.push(new Consumed(batch.topic, batch.partition, value, msg));
       } catch (err) {
         if (isTracehoundError(err) && err.retriable) throw err; // e.g. registry unreachable: retry the batch, do not dead-letter
         dead.push({ msg, code: isTracehoundError(err) ? err.code : 'TH_ERR_DECODE', reason: errorMessage(err) });

@@ -224,6 +224,8 @@ t.test('record batches decode to the offsets, timestamps, keys, values and heade
       }
       t.equal(records.length, all.length);
       t.equal(bad, 0, `${all.length} records from offset ${firstOffset}, timestamp ${firstTimestamp}${logAppendTime ? ' (log append time)' : ''}: every field as written`);
+      const bare = records.filter((_, i) => Object.keys(all[i]!.headers).length === 0);
+      t.ok(bare.length > 1 && bare.every((r) => r.headers === bare[0]!.headers && Object.isFrozen(r.headers)), `the ${bare.length} records without headers share one frozen empty object`);
     }
   }
 });

@@ -47,18 +47,19 @@ function tsOf(value: unknown): bigint {
   return typeof ts === 'bigint' ? ts : typeof ts === 'number' ? BigInt(Math.trunc(ts)) : BigInt(Date.now()) * 1_000_000n;
 }
 
-interface Pending {
-  record: ConsumedRecord<unknown>;
-  /** What the store inserts: the record itself (Native, read through SinkTable.nativeColumns) or a row object. */
-  row: unknown;
-  /** The batch it came in: where its dead letter goes. */
-  ctx: BatchContext;
-}
-
-/** The batches of one table gathered for the same inserts, and the outcome every one of them awaits. */
+/**
+ * The batches of one table gathered for the same inserts, and the outcome every one of them
+ * awaits. Records are kept as they came, without an object of their own each: a round holds
+ * tens of thousands for as long as its inserts take, and each object is one more for the
+ * collector to copy and mark.
+ */
 interface Round {
-  pending: Pending[];
-  contexts: Set<BatchContext>;
+  /** The batches' records one batch after another, each in offset order. */
+  records: ConsumedRecord<unknown>[];
+  /** What the store inserts for each record: row objects, or (Native) undefined: the records themselves. */
+  rows: unknown[] | undefined;
+  /** Each batch's context (where its dead letters go) and the end of its records in `records`. */
+  batches: Array<{ ctx: BatchContext; end: number }>;
   stored: Promise<void>;
 }
 
@@ -108,8 +109,9 @@ export class SinkWriter {
       done = await this.untilStored(() => this.o.store.storedUpTo(table.spec, topic, partition), [ctx], table.spec.name);
       this.storedUpTo.set(key, done);
     }
-    const pending: Pending[] = [];
+    const kept: ConsumedRecord<unknown>[] = [];
     const native = this.native(table);
+    const rows: unknown[] | undefined = native ? undefined : [];
     const days = this.o.retention ? table.retentionDays(this.o.retention) : undefined;
     const cutoff = days === undefined ? undefined : BigInt(Date.now() - days * DAY_MS) * 1_000_000n;
     let skipped = 0;
@@ -124,40 +126,41 @@ export class SinkWriter {
         continue;
       }
       // Native: the encoder reads the columns from the record itself (a value it cannot write fails the chunk as bad data, which isolates it).
-      if (native) {
-        pending.push({ record, row: record, ctx });
+      if (!rows) {
+        kept.push(record);
         continue;
       }
       try {
-        pending.push({ record, row: table.toRow(record.value, { topic, partition, offset: record.offset }), ctx });
+        rows.push(table.toRow(record.value, { topic, partition, offset: record.offset }));
+        kept.push(record);
       } catch (err) {
         ctx.deadLetter(record, 'TH_ERR_ENCODE', `cannot map to a ${table.spec.name} row: ${errorMessage(err)}`);
         rowsRejected.inc({ table: table.spec.name });
       }
     }
     if (skipped) rowsSkipped.inc({ table: table.spec.name }, skipped);
-    if (pending.length) await this.gather(table, pending, ctx);
+    if (kept.length) await this.gather(table, kept, rows, ctx);
   }
 
   /** Joins the table's open round (opening one if none), and resolves when the round is stored. */
-  private gather(table: SinkTable, pending: Pending[], ctx: BatchContext): Promise<void> {
+  private gather(table: SinkTable, records: ConsumedRecord<unknown>[], rows: unknown[] | undefined, ctx: BatchContext): Promise<void> {
     let round = this.rounds.get(table);
     if (!round) {
-      const r: Round = { pending: [], contexts: new Set(), stored: Promise.resolve() };
+      const r: Round = { records: [], rows: rows && [], batches: [], stored: Promise.resolve() };
       r.stored = sleep(this.o.gatherMs ?? GATHER_MS).then(async () => {
         this.rounds.delete(table);
-        insertBatches.observe({ table: table.spec.name }, r.contexts.size);
+        insertBatches.observe({ table: table.spec.name }, r.batches.length);
         // Chunks of equal size rather than full ones and a small remainder (an insert costs the same whatever its size).
-        const size = Math.ceil(r.pending.length / Math.ceil(r.pending.length / this.o.batchRows));
-        for (let i = 0; i < r.pending.length; i += size) {
-          await this.store(table, r.pending.slice(i, i + size), [...r.contexts]);
-        }
+        const n = r.records.length;
+        const size = Math.ceil(n / Math.ceil(n / this.o.batchRows));
+        for (let i = 0; i < n; i += size) await this.store(table, r, i, Math.min(n, i + size));
       });
       this.rounds.set(table, r);
       round = r;
     }
-    for (const p of pending) round.pending.push(p);
-    round.contexts.add(ctx);
+    for (const record of records) round.records.push(record);
+    if (rows && round.rows) for (const row of rows) round.rows.push(row);
+    round.batches.push({ ctx, end: round.records.length });
     return round.stored;
   }
 
@@ -166,20 +169,22 @@ export class SinkWriter {
     return this.o.store.native && table.nativeColumns !== undefined;
   }
 
-  private async store(table: SinkTable, chunk: Pending[], contexts: BatchContext[]): Promise<void> {
+  /** Stores records [from, to) of a round. */
+  private async store(table: SinkTable, round: Round, from: number, to: number): Promise<void> {
+    const contexts = round.batches.map((b) => b.ctx);
     // Dead letters of earlier offsets leave before rows of later ones are stored: once stored,
     // a re-delivery skips up to the highest stored offset, dead-lettered records included.
     for (const ctx of contexts) await ctx.flushDeadLetters();
-    const runs = partitionRuns(chunk);
+    const runs = partitionRuns(round.records, from, to);
     const token = runs.length === 1 ? rangeOf(runs[0]!) : `ranges:${createHash('sha256').update(runs.map(rangeOf).join(',')).digest('hex')}`;
     try {
       await this.untilStored(async () => {
         const end = insertSeconds.startTimer({ table: table.spec.name });
-        await this.o.store.insert(table.spec, chunk.map((p) => p.row), token, this.native(table) ? table.nativeColumns : undefined);
+        await this.o.store.insert(table.spec, (round.rows ?? round.records).slice(from, to), token, this.native(table) ? table.nativeColumns : undefined);
         end();
       }, contexts, table.spec.name);
-      rowsStored.inc({ table: table.spec.name }, chunk.length);
-      insertRows.observe({ table: table.spec.name }, chunk.length);
+      rowsStored.inc({ table: table.spec.name }, to - from);
+      insertRows.observe({ table: table.spec.name }, to - from);
       this.lastInsertAt = Date.now();
       // Each partition's progress as soon as its rows hold: if a later chunk of the round fails,
       // the batches delivered again skip what is already stored.
@@ -188,27 +193,27 @@ export class SinkWriter {
       if (!isTracehoundError(err, 'TH_ERR_CLICKHOUSE_DATA')) throw err;
       // A deferred event whose body does not decode names itself: dead-letter it, store the rest.
       const bad = undecodableRecord(err);
-      const at = bad ? chunk.findIndex((p) => p.record === bad) : -1;
-      if (at >= 0) {
-        const { record, ctx } = chunk[at]!;
+      const at = bad ? round.records.indexOf(bad, from) : -1;
+      if (at >= 0 && at < to) {
+        const record = round.records[at]!;
         const cause = err.cause;
         this.o.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: errorMessage(cause) }, 'undecodable record; dead-lettered');
-        ctx.deadLetter(record, 'TH_ERR_DECODE', errorMessage(cause));
+        contextOf(round, at).deadLetter(record, 'TH_ERR_DECODE', errorMessage(cause));
         rowsRejected.inc({ table: table.spec.name });
-        const rest = chunk.filter((_, i) => i !== at);
-        if (rest.length) await this.store(table, rest, contexts);
+        if (at > from) await this.store(table, round, from, at);
+        if (at + 1 < to) await this.store(table, round, at + 1, to);
         return;
       }
-      if (chunk.length === 1) {
-        const { record, ctx } = chunk[0]!;
+      if (to - from === 1) {
+        const record = round.records[from]!;
         this.o.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: errorMessage(err) }, 'ClickHouse refused a row; dead-lettered');
-        ctx.deadLetter(record, err.code, errorMessage(err));
+        contextOf(round, from).deadLetter(record, err.code, errorMessage(err));
         rowsRejected.inc({ table: table.spec.name });
         return;
       }
-      const mid = Math.ceil(chunk.length / 2);
-      await this.store(table, chunk.slice(0, mid), contexts);
-      await this.store(table, chunk.slice(mid), contexts);
+      const mid = from + Math.ceil((to - from) / 2);
+      await this.store(table, round, from, mid);
+      await this.store(table, round, mid, to);
     }
   }
 
@@ -243,15 +248,29 @@ interface PartitionRun {
   last: ConsumedRecord<unknown>;
 }
 
-/** The partitions of a chunk in order (a chunk holds each partition's rows contiguously, in offset order). */
-function partitionRuns(chunk: readonly Pending[]): PartitionRun[] {
+/** The partitions of records [from, to) in order (a chunk holds each partition's rows contiguously, in offset order). */
+function partitionRuns(records: readonly ConsumedRecord<unknown>[], from: number, to: number): PartitionRun[] {
   const runs: PartitionRun[] = [];
-  for (const { record } of chunk) {
+  for (let i = from; i < to; i++) {
+    const record = records[i]!;
     const run = runs[runs.length - 1];
     if (run && run.last.partition === record.partition && run.last.topic === record.topic) run.last = record;
     else runs.push({ first: record, last: record });
   }
   return runs;
+}
+
+/** The context of the batch record `i` of a round came in. */
+function contextOf(round: Round, i: number): BatchContext {
+  const { batches } = round;
+  let lo = 0;
+  let hi = batches.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (batches[mid]!.end > i) hi = mid;
+    else lo = mid + 1;
+  }
+  return batches[lo]!.ctx;
 }
 
 /**

@@ -234,17 +234,19 @@ export class AvroSlots {
   }
 
   /**
-   * The slots of each body, body i's at i × width. Throws an AvroBodyError naming the body
-   * (`row`) when one is truncated, has trailing bytes, or a union or enum index out of range.
+   * The slots of each body, body i's at i × width, read from `start` on (bytes before it, such
+   * as a Confluent header, are not the body's); positions are the buffer's own. Throws an
+   * AvroBodyError naming the body (`row`) when one is truncated, has trailing bytes, or a union
+   * or enum index out of range.
    */
-  index(bodies: readonly Buffer[]): Int32Array {
+  index(bodies: readonly Buffer[], start = 0): Int32Array {
     const w = this.width;
     const out = new Int32Array(bodies.length * w).fill(-1);
     for (let r = 0; r < bodies.length; r++) {
       const buf = bodies[r]!;
       let end: number;
       try {
-        end = this.walk(buf, 0, out, r * w);
+        end = this.walk(buf, start, out, r * w);
       } catch (err) {
         if (err instanceof AvroBodyError) throw Object.assign(err, { row: r });
         throw err;

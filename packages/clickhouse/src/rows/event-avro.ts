@@ -14,6 +14,7 @@ import type { NativeWriter } from './native-writer.js';
  * the writer sent (the object path would replace invalid UTF-8 with U+FFFD).
  */
 export interface EventBodyRecord extends SourceOffset {
+  /** `body` holds the Avro body from the columns' `start` on. */
   value: { body: Buffer };
 }
 
@@ -315,10 +316,12 @@ function computedWriter(slots: AvroSlots, wire: string, computed: Extract<EventS
 
 /**
  * The events table's Native columns read from Avro bodies of `type` (this build's Event schema
- * unless given). A body that does not read (truncated, trailing bytes, a union or enum index out of
- * range) fails the payload with a TH_ERR_DECODE whose details.row is its record.
+ * unless given), each body from byte `start` of its buffer on (CONFLUENT_HEADER for whole Kafka
+ * record values: no view of each body is made). A body that does not read (truncated, trailing
+ * bytes, a union or enum index out of range) fails the payload with a TH_ERR_DECODE whose
+ * details.row is its record.
  */
-export function eventBodyColumns(type: avro.Type = avroType('tracehound.Event')): NativeBlockColumns<EventBodyRecord, EventBlock> {
+export function eventBodyColumns(type: avro.Type = avroType('tracehound.Event'), start = 0): NativeBlockColumns<EventBodyRecord, EventBlock> {
   const slots = new AvroSlots(type);
   const writers = EVENT_COLUMN_SOURCES.map(({ name, type: t, source }) => columnWriter(slots, name, t, source));
   for (const b of EVENT_BLOCKS) if (slots.slot(b).type.typeName !== 'record') throw new Error(`Event.${b} is not a record`);
@@ -327,7 +330,7 @@ export function eventBodyColumns(type: avro.Type = avroType('tracehound.Event'))
     block(rows) {
       const bodies = rows.map((r) => r.value.body);
       try {
-        return { rows, bodies, slots: slots.index(bodies), width: slots.width };
+        return { rows, bodies, slots: slots.index(bodies, start), width: slots.width };
       } catch (err) {
         if (!(err instanceof AvroBodyError)) throw err;
         const row = rows[(err as AvroBodyError & { row: number }).row]!;

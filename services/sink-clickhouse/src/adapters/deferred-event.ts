@@ -6,11 +6,16 @@ import type { Event, RecordCodec } from '@tracehound/schemas';
 
 /**
  * An event kept as its Avro body in this build's schema until its rows are encoded: what the
- * consumer reads of it meanwhile is its time (for the retention check).
+ * consumer reads of it meanwhile is its time (for the retention check). `body` is the whole
+ * Kafka record value, the body after its CONFLUENT_HEADER bytes: a view of the body alone would
+ * be one more object per event, held until the event is stored.
  */
 export class DeferredEvent {
   constructor(readonly ts: bigint, readonly body: Buffer) {}
 }
+
+/** The header put before a body written again in this build's schema (the encoder skips it, whatever it holds). */
+const NO_HEADER = Buffer.alloc(CONFLUENT_HEADER);
 
 /**
  * Events are not decoded into objects at all: the Native encoder writes the events columns
@@ -30,7 +35,7 @@ export function deferredEvents(codec: RecordCodec<'tracehound.Event'>, registry:
     const value = ordinary(msg, topic);
     const keep = (e: Event) => {
       try {
-        return new DeferredEvent(e.ts, codec.type.toBuffer(e));
+        return new DeferredEvent(e.ts, Buffer.concat([NO_HEADER, codec.type.toBuffer(e)]));
       } catch (cause) {
         throw new TracehoundError('TH_ERR_DECODE', `tracehound.Event of schema ${msg.value!.readUInt32BE(1)} does not fit this build's schema: ${String(cause)}`, { cause });
       }
@@ -40,12 +45,12 @@ export function deferredEvents(codec: RecordCodec<'tracehound.Event'>, registry:
   const decode = fastPathDecoder<unknown>(new SchemaMatch(codec.type, registry), (buf) => {
     try {
       const afterId = decodeAt<string>(id.type, buf, CONFLUENT_HEADER).offset;
-      return new DeferredEvent(decodeAt<bigint>(ts.type, buf, afterId).value, buf.subarray(CONFLUENT_HEADER));
+      return new DeferredEvent(decodeAt<bigint>(ts.type, buf, afterId).value, buf);
     } catch (cause) {
       throw bodyError(codec.name, buf, cause);
     }
   }, rewritten);
-  const columns = eventBodyColumns(codec.type);
+  const columns = eventBodyColumns(codec.type, CONFLUENT_HEADER);
   return {
     decode,
     columns: {
