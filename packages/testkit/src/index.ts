@@ -14,8 +14,34 @@ export function stackConfig() {
   return loadConfig(CommonConfig);
 }
 
+/**
+ * A topic prefix of its own for a test or benchmark. The topics made under the prefixes of a
+ * process are deleted when it is about to exit (see deleteTopicsAtExit), so a long-lived
+ * development broker does not collect them.
+ */
 export function uniquePrefix(name: string): string {
-  return `test.${name}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const prefix = `test.${name}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  madePrefixes.add(prefix);
+  if (madePrefixes.size === 1) process.once('beforeExit', () => void deleteTopicsAtExit());
+  return prefix;
+}
+
+const madePrefixes = new Set<string>();
+/** The longest the deletion at exit may hold a process that is done (a broker that is gone fails it at once). */
+const EXIT_CLEANUP_MS = 10_000;
+
+/**
+ * Deletes the topics of every prefix this process made, once its work is done (Node's
+ * `beforeExit`: nothing else is left to run), at most for EXIT_CLEANUP_MS, never failing the
+ * process: a broker that is down or unreachable just leaves them.
+ */
+async function deleteTopicsAtExit(): Promise<void> {
+  try {
+    const kafka = createKafka({ brokers: stackConfig().TRACEHOUND_KAFKA_BROKERS, clientId: 'test-cleanup', logger: silentLogger(), retry: { retries: 0 }, connectionTimeoutMs: 1_000, requestTimeoutMs: EXIT_CLEANUP_MS });
+    await deleteTopicsUnder(kafka, [...madePrefixes], EXIT_CLEANUP_MS);
+  } catch {
+    // Left for a later `stack down` / fresh data dir: this must not fail or hold a finished test.
+  }
 }
 
 /**
@@ -24,13 +50,17 @@ export function uniquePrefix(name: string): string {
  * kept its G1 collector marking all the time (13 % of a core), measured as part of every run after.
  */
 export async function deletePrefixTopics(kafka: Kafka, prefix: string): Promise<void> {
+  await deleteTopicsUnder(kafka, [prefix], 60_000);
+}
+
+async function deleteTopicsUnder(kafka: Kafka, prefixes: string[], timeout: number): Promise<void> {
   const admin = kafka.admin();
-  await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 60_000 });
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(`${p}.`)));
+    if (topics.length) await admin.deleteTopics({ topics, timeout });
   } finally {
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
