@@ -1,5 +1,6 @@
 import kafkajs from 'kafkajs';
 import { compressFrame, decompressFrame } from 'lz4-napi';
+import { currentDecompressionPool } from './decompression-pool.js';
 
 /**
  * kafkajs ships only GZIP. LZ4 (the frame format Kafka uses, via a native, prebuilt library) is
@@ -14,7 +15,12 @@ export function registerCompression(): void {
   registered = true;
   CompressionCodecs[CompressionTypes.LZ4] = () => ({
     compress: async (encoder: { buffer: Buffer }) => compressFrame(encoder.buffer),
-    decompress: async (buffer: Buffer) => decompressFrame(buffer),
+    // Into the slabs of the consuming BatchConsumer's pool when it has one (decompression-pool.ts).
+    decompress: async (buffer: Buffer) => {
+      const pool = currentDecompressionPool();
+      const out = await decompressFrame(buffer);
+      return pool ? pool.take(out) : out;
+    },
   });
 }
 

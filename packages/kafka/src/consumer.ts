@@ -4,6 +4,7 @@ import type { Logger } from '@tracehound/logging';
 import { counter } from '@tracehound/metrics';
 import { CoalescedCommits } from './commits.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { DecompressionPool, type DecompressionPoolOptions } from './decompression-pool.js';
 import type { BatchingProducer } from './producer.js';
 
 export interface ConsumedRecord<T> {
@@ -102,6 +103,13 @@ export interface BatchConsumerOptions<T> {
    * records can hold tens of thousands: slices bound the decoded records held in memory.
    */
   recordsPerHandle?: number;
+  /**
+   * Decompress fetched batches into reused slabs (decompression-pool.ts), released when their
+   * batch is handled or has failed: for a consumer that holds records until they are stored, so
+   * that its decompressed batches do not pile up as external memory. The handler must not keep
+   * a record's bytes (value, key, headers) after it returns.
+   */
+  pooledDecompression?: boolean | DecompressionPoolOptions;
 }
 
 const consumed = counter({ name: 'tracehound_kafka_consumed_total', help: 'Records handled and committed', labelNames: ['group', 'topic'] });
@@ -116,8 +124,11 @@ const batchFailures = counter({ name: 'tracehound_kafka_batch_failures_total', h
 export class BatchConsumer<T> {
   private readonly consumer: Consumer;
   private readonly commits: CoalescedCommits;
+  /** Where this consumer's fetches decompress, when pooledDecompression is set. */
+  readonly pool: DecompressionPool | undefined;
 
   constructor(kafka: Kafka, private readonly o: BatchConsumerOptions<T>) {
+    this.pool = o.pooledDecompression ? new DecompressionPool(o.pooledDecompression === true ? {} : o.pooledDecompression) : undefined;
     this.consumer = kafka.consumer({
       groupId: o.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
@@ -132,7 +143,8 @@ export class BatchConsumer<T> {
   }
 
   async start(): Promise<void> {
-    await runBatches(this.consumer, `consumer ${this.o.groupId}`, this.o.topics, this.o.fromBeginning ?? true, (p) => this.onBatch(p), this.o.partitionsConsumedConcurrently);
+    const run = () => runBatches(this.consumer, `consumer ${this.o.groupId}`, this.o.topics, this.o.fromBeginning ?? true, (p) => this.onBatch(p), this.o.partitionsConsumedConcurrently);
+    await (this.pool ? this.pool.run(run) : run());
   }
 
   async stop(): Promise<void> {
@@ -140,6 +152,15 @@ export class BatchConsumer<T> {
   }
 
   private async onBatch(p: EachBatchPayload): Promise<void> {
+    try {
+      await this.handleBatch(p);
+    } finally {
+      // Handled, or failed and to be fetched again: nothing reads these bytes any more.
+      this.pool?.release(p.batch.messages);
+    }
+  }
+
+  private async handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     const step = this.o.recordsPerHandle ?? batch.messages.length;
     // Each slice's commit is sent while the next slice is decoded and handled (commits of one

@@ -1,5 +1,6 @@
 export { createKafka, type KafkaClientOptions } from './client.js';
 export { FrameReader, framedSocketFactory } from './framed-socket.js';
+export { DecompressionPool, type DecompressionPoolOptions } from './decompression-pool.js';
 export { COMPRESSION, registerCompression, type CompressionName } from './compression.js';
 export { BatchingProducer, DEFAULT_PRODUCER, type BatchingProducerOptions, type OutgoingMessage } from './producer.js';
 export { BatchConsumer, consumedConcurrently, runBatches, type BatchConsumerOptions, type BatchContext, type BatchHandler, type ConsumedRecord, type Decoder } from './consumer.js';

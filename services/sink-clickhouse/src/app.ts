@@ -54,6 +54,8 @@ export interface SinkOptions {
   recordsPerHandle?: number;
   /** Events decoded block by block as they are encoded (default) rather than when consumed (bench/sink-kafka.ts compares). */
   deferEventDecoding?: boolean;
+  /** Decompressed batches in reused slabs (packages/kafka decompression-pool.ts; on by default; bench/sink-kafka.ts compares). */
+  pooledDecompression?: boolean;
   /** Run the storage migrations at start (idempotent; on by default). */
   migrate?: boolean;
   retry?: { initialDelayMs: number; maxDelayMs: number };
@@ -111,6 +113,8 @@ export function buildSink(o: SinkOptions): Sink {
     maxBytesPerPartition: batchBytes,
     partitionsConsumedConcurrently: o.partitionsConcurrently ?? SINK_PARTITIONS_AT_ONCE,
     recordsPerHandle: o.recordsPerHandle ?? batchRows,
+    // The writer holds records until their rows are stored, and keeps none of their bytes after.
+    pooledDecompression: o.pooledDecompression ?? true,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
   });
   let running = false;
