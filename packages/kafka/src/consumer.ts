@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { TracehoundError, errorMessage, isTracehoundError } from '@tracehound/errors';
 import type { Logger } from '@tracehound/logging';
-import { counter } from '@tracehound/metrics';
+import { counter, gauge } from '@tracehound/metrics';
 import { CoalescedCommits } from './commits.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { DecompressionPool, type DecompressionPoolOptions } from './decompression-pool.js';
@@ -114,6 +114,8 @@ export interface BatchConsumerOptions<T> {
 
 const consumed = counter({ name: 'tracehound_kafka_consumed_total', help: 'Records handled and committed', labelNames: ['group', 'topic'] });
 const deadLettered = counter({ name: 'tracehound_kafka_deadlettered_total', help: 'Records sent to the dead-letter topic', labelNames: ['group', 'topic', 'code'] });
+const poolSlabs = gauge({ name: 'tracehound_kafka_decompression_slabs', help: 'Slabs (4 MiB) of a consumer\'s decompression pool: in_use holds batches not yet released, free waits for reuse', labelNames: ['group', 'state'] });
+const poolUntracked = counter({ name: 'tracehound_kafka_decompression_slabs_untracked_total', help: 'Slabs let go by a decompression pool with too many in use (never reused; collected once unreferenced)', labelNames: ['group'] });
 const batchFailures = counter({ name: 'tracehound_kafka_batch_failures_total', help: 'Batches whose handler failed; they are re-delivered', labelNames: ['group', 'topic'] });
 
 /**
@@ -126,6 +128,8 @@ export class BatchConsumer<T> {
   private readonly commits: CoalescedCommits;
   /** Where this consumer's fetches decompress, when pooledDecompression is set. */
   readonly pool: DecompressionPool | undefined;
+  /** The pool's untracked slabs already counted in the metric. */
+  private untrackedSeen = 0;
 
   constructor(kafka: Kafka, private readonly o: BatchConsumerOptions<T>) {
     this.pool = o.pooledDecompression ? new DecompressionPool(o.pooledDecompression === true ? {} : o.pooledDecompression) : undefined;
@@ -156,7 +160,18 @@ export class BatchConsumer<T> {
       await this.handleBatch(p);
     } finally {
       // Handled, or failed and to be fetched again: nothing reads these bytes any more.
-      this.pool?.release(p.batch.messages);
+      if (this.pool) this.releaseBatch(this.pool, p.batch.messages);
+    }
+  }
+
+  private releaseBatch(pool: DecompressionPool, messages: KafkaMessage[]): void {
+    pool.release(messages);
+    const { inUse, free } = pool.slabs;
+    poolSlabs.set({ group: this.o.groupId, state: 'in_use' }, inUse);
+    poolSlabs.set({ group: this.o.groupId, state: 'free' }, free);
+    if (pool.stats.untracked > this.untrackedSeen) {
+      poolUntracked.inc({ group: this.o.groupId }, pool.stats.untracked - this.untrackedSeen);
+      this.untrackedSeen = pool.stats.untracked;
     }
   }
 

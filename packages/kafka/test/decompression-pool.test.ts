@@ -1,6 +1,7 @@
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '@tracehound/logging';
+import { registry } from '@tracehound/metrics';
 import { eventually, testKafka } from '@tracehound/testkit';
 import { BatchConsumer, BatchingProducer, DecompressionPool, topicName, type ConsumedRecord } from '../src/index.js';
 
@@ -120,6 +121,9 @@ t.test('a consumer with pooled decompression: records intact while held, slabs r
   t.ok(s.pooled >= 80, `every batch of 50 went through the pool (${s.pooled})`);
   t.ok(s.reused > 0, `slabs were written again (${s.reused} reused, ${s.allocated} allocated)`);
   t.equal(pooled.pool!.slabs.inUse, 1, 'every batch released: only the slab being written is in use');
+  const slabs = (await registry.getSingleMetric('tracehound_kafka_decompression_slabs')!.get()).values;
+  t.same(slabs.filter((v) => v.labels.group === `${tk.prefix}.pooled`).map((v) => [v.labels.state, v.value]).sort(), [['free', pooled.pool!.slabs.free], ['in_use', 1]], 'the slabs metric shows the pool');
+  t.notOk(slabs.some((v) => v.labels.group === `${tk.prefix}.plain`), 'no pool, no slabs metric');
   t.equal(plainInSlab, 0, 'the consumer without a pool got buffers of its own');
   t.equal(plain.pool, undefined);
   await producer.disconnect();
