@@ -4,6 +4,7 @@ import { silentLogger } from '@tracehound/logging';
 import { registry } from '@tracehound/metrics';
 import { eventually, testKafka } from '@tracehound/testkit';
 import { BatchConsumer, BatchingProducer, DecompressionPool, topicName, type ConsumedRecord } from '../src/index.js';
+import { YIELD_BYTES } from '../src/decompression-pool.js';
 
 const bytes = (n: number, fill: number) => Buffer.alloc(n, fill);
 /** A message as kafkajs hands it over, for release(). */
@@ -53,6 +54,12 @@ t.test('past maxTracked slabs in use, the oldest is let go and never reused, eve
   pool.release([msg(heldA)]);
   t.same(pool.slabs, { inUse: 2, free: 0 }, 'releasing into an untracked slab frees nothing');
   t.not(a.buffer, b.buffer);
+});
+
+t.test('turnDue: true once per YIELD_BYTES decompressed, then counting starts again', async (t) => {
+  const pool = new DecompressionPool();
+  const half = YIELD_BYTES / 2;
+  t.same([pool.turnDue(half), pool.turnDue(half - 1), pool.turnDue(1), pool.turnDue(half), pool.turnDue(YIELD_BYTES * 3)], [false, false, true, false, true]);
 });
 
 /** Sends `n` records of `size` bytes (record `i` filled with byte `i % 251`) in sends of `per`. */
