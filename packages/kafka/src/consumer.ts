@@ -128,11 +128,10 @@ export class BatchConsumer<T> {
   private readonly commits: CoalescedCommits;
   /** Where this consumer's fetches decompress, when pooledDecompression is set. */
   readonly pool: DecompressionPool | undefined;
-  /** The pool's untracked slabs already counted in the metric. */
-  private untrackedSeen = 0;
 
   constructor(kafka: Kafka, private readonly o: BatchConsumerOptions<T>) {
-    this.pool = o.pooledDecompression ? new DecompressionPool(o.pooledDecompression === true ? {} : o.pooledDecompression) : undefined;
+    const onUntracked = () => poolUntracked.inc({ group: o.groupId });
+    this.pool = o.pooledDecompression ? new DecompressionPool({ ...(o.pooledDecompression === true ? {} : o.pooledDecompression), onUntracked }) : undefined;
     this.consumer = kafka.consumer({
       groupId: o.groupId,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
@@ -169,10 +168,6 @@ export class BatchConsumer<T> {
     const { inUse, free } = pool.slabs;
     poolSlabs.set({ group: this.o.groupId, state: 'in_use' }, inUse);
     poolSlabs.set({ group: this.o.groupId, state: 'free' }, free);
-    if (pool.stats.untracked > this.untrackedSeen) {
-      poolUntracked.inc({ group: this.o.groupId }, pool.stats.untracked - this.untrackedSeen);
-      this.untrackedSeen = pool.stats.untracked;
-    }
   }
 
   private async handleBatch(p: EachBatchPayload): Promise<void> {

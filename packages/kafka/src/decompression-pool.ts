@@ -55,6 +55,8 @@ export interface DecompressionPoolOptions {
    * once nothing refers to it.
    */
   maxTracked?: number;
+  /** Called for each slab let go past maxTracked (a metric counts them). */
+  onUntracked?: () => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class DecompressionPool {
   private readonly slabBytes: number;
   private readonly maxFree: number;
   private readonly maxTracked: number;
+  private readonly onUntracked: (() => void) | undefined;
   /** Slabs in use by their memory, oldest first. */
   private readonly inUse = new Map<ArrayBufferLike, Slab>();
   private readonly freeSlabs: Slab[] = [];
@@ -101,6 +104,7 @@ export class DecompressionPool {
     this.slabBytes = o.slabBytes ?? 4 * 1024 * 1024;
     this.maxFree = o.maxFree ?? 16;
     this.maxTracked = o.maxTracked ?? 64;
+    this.onUntracked = o.onUntracked;
   }
 
   /** Runs `fn` (a consumer's `run`) so that the fetches it starts decompress into this pool. */
@@ -174,7 +178,6 @@ export class DecompressionPool {
 
   private retire(s: Slab): void {
     s.retired = true;
-    if (this.slab === s) this.slab = undefined;
     if (s.free) this.recycle(s);
   }
 
@@ -196,6 +199,7 @@ export class DecompressionPool {
       const oldest = this.inUse.keys().next().value as ArrayBufferLike;
       this.inUse.delete(oldest);
       this.stats.untracked++;
+      this.onUntracked?.();
     }
     this.inUse.set(s.buf.buffer, s);
     this.slab = s;

@@ -43,13 +43,15 @@ t.test('a slab is written again only once it is full and every batch in it is re
 });
 
 t.test('past maxTracked slabs in use, the oldest is let go and never reused, even when released later', async (t) => {
-  const pool = new DecompressionPool({ slabBytes: 1024, maxTracked: 2 });
+  let letGo = 0;
+  const pool = new DecompressionPool({ slabBytes: 1024, maxTracked: 2, onUntracked: () => letGo++ });
   const a = pool.take(bytes(1000, 1).subarray(0, 256));
   for (let i = 0; i < 3; i++) pool.take(bytes(256, 1)); // slab A full
   const b = pool.take(bytes(256, 2));
   for (let i = 0; i < 3; i++) pool.take(bytes(256, 2)); // slab B full
   pool.take(bytes(256, 3)); // slab C: A is no longer tracked
   t.equal(pool.stats.untracked, 1);
+  t.equal(letGo, 1, 'onUntracked called for it');
   const heldA = a.subarray(0, 1);
   pool.release([msg(heldA)]);
   t.same(pool.slabs, { inUse: 2, free: 0 }, 'releasing into an untracked slab frees nothing');
