@@ -102,10 +102,14 @@ static __always_inline int h_capset(long ret, struct pending *p)
 TH_ENTER_HOOK(priv, capset, 2, caps_hook)
 TH_EXIT(priv, capset, h_capset)
 
-SEC("tracepoint/capability/cap_capable")
-int th_priv_cap_capable(struct trace_event_raw_cap_capable *ctx)
+/* tp_btf rather than the tracepoint: the kernel checks capabilities often (every
+ * private writable mmap checks CAP_SYS_ADMIN, ~20 per exec of a small program),
+ * and a raw tracepoint calls the program with the arguments as they are, where
+ * the tracepoint first copies them into a trace record for every check. */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(th_priv_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	int cap = ctx->cap;
 	struct th_config *cfg = get_config();
 	if (!cfg || cap < 0 || cap > 63 || !(cfg->cap_mask & (1ULL << cap)))
 		return 0;
@@ -130,8 +134,8 @@ int th_priv_cap_capable(struct trace_event_raw_cap_capable *ctx)
 		return 0;
 	fill_hdr(&e->hdr, TH_EV_CAP_CHECK, sizeof(*e));
 	e->cap = cap;
-	e->ret = ctx->ret;
-	e->target_user_ns = BPF_CORE_READ(ctx->target_ns, ns.inum);
+	e->ret = ret;
+	e->target_user_ns = target_ns ? target_ns->ns.inum : 0;
 	e->suppressed = suppressed;
 	submit(e, TH_EV_CAP_CHECK);
 	return 0;

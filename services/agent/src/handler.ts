@@ -68,6 +68,9 @@ export class FrameHandler {
     if (r.type >= 100) return this.onLoaderRecord(r);
     const ev = toEvent(r, this.eventCtx);
     if (!ev) return;
+    // The kernel holds back a process's repeated checks of a capability (cap_interval_ms) and
+    // says how many with the next one it reports.
+    if (ev.capability) this.counters.capabilityChecksHeldBack(ev.capability.name, Number(r.body.suppressed ?? 0));
     this.counters.event(ev.kind);
     this.emit(ev);
   }

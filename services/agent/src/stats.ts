@@ -18,6 +18,7 @@ const kernelDrops = counter({ name: 'tracehound_agent_kernel_drops_total', help:
 const decodeErrors = counter({ name: 'tracehound_agent_decode_errors_total', help: 'Loader records that were malformed or short and were skipped' });
 const spoolDrops = counter({ name: 'tracehound_agent_spool_drops_total', help: 'Events dropped because the disk spool was full' });
 const loaderRestarts = counter({ name: 'tracehound_agent_loader_restarts_total', help: 'Times the BPF loader died and was restarted' });
+const capHeldBack = counter({ name: 'tracehound_agent_capability_checks_held_back_total', help: 'Checks of a reported capability not sent as events by the per-process rate limit (cap_interval_ms), counted when the next check of that process and capability is reported', labelNames: ['capability'] });
 const spoolRecords = gauge({ name: 'tracehound_agent_spool_records', help: 'Events waiting in the disk spool' });
 const spoolBytes = gauge({ name: 'tracehound_agent_spool_bytes', help: 'Bytes used by the disk spool' });
 
@@ -43,6 +44,10 @@ export class AgentCounters {
     if (delta <= 0) return;
     this.dropsByKind.set(kind, (this.dropsByKind.get(kind) ?? 0) + delta);
     kernelDrops.inc({ kind }, delta);
+  }
+
+  capabilityChecksHeldBack(capability: string, n: number): void {
+    if (n > 0) capHeldBack.inc({ capability }, n);
   }
 
   decodeError(): void {

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
 import { silentLogger } from '@tracehound/logging';
+import { registry } from '@tracehound/metrics';
 import { fromJson, type Event } from '@tracehound/schemas';
 import { eventually } from '@tracehound/testkit';
 import { AgentAppConfig, DEFAULT_LOADER, buildAgent, type Agent } from '../src/index.js';
@@ -97,6 +98,24 @@ t.test('unshare of a namespace', opts, async (t) => {
   execFileSync('unshare', ['-n', '/bin/true']);
   const ev = await find('unshare', (e) => e.kind === 'namespace_change' && e.namespace_change!.op === 'unshare' && e.process!.comm === 'unshare');
   t.ok(ev.namespace_change!.flags & 0x40000000, 'CLONE_NEWNET');
+});
+
+t.test('a dangerous capability check: reported once per process and capability within the interval', opts, async (t) => {
+  const set = await agent.command('set cap_interval_ms 1500');
+  t.equal(set.ok, true, set.text);
+  t.teardown(() => agent.command('set cap_interval_ms 60000').then(() => undefined));
+  // Three raw sockets at once, a fourth 2.5 s later: CAP_NET_RAW is checked four times.
+  const heldBack = () => registry.getSingleMetric('tracehound_agent_capability_checks_held_back_total')!.get().then((m) => m.values.find((v) => v.labels.capability === 'CAP_NET_RAW')?.value ?? 0);
+  const heldBefore = await heldBack();
+  const pid = Number(execFileSync('python3', [WORKLOAD, 'rawsock', '2.5'], { encoding: 'utf8' }).trim());
+  const mine = () => events.filter((e) => e.kind === 'capability_use' && e.process!.pid === pid && e.capability!.cap === 13);
+  await eventually(() => (mine().length >= 2 ? true : undefined), 10_000, 'two CAP_NET_RAW reports');
+  const got = mine();
+  t.equal(got.length, 2, 'the first check, then the first one after the interval; the two between held back');
+  t.match(got[0]!.capability, { name: 'CAP_NET_RAW', granted: true });
+  t.equal(got[0]!.process!.comm, 'python3');
+  t.ok(got[1]!.ts - got[0]!.ts >= 2_000_000_000n, 'the second report is the check after the pause');
+  t.ok((await heldBack()) - heldBefore >= 2, 'the two held back are counted when the next one is reported');
 });
 
 t.test('an execution of a memfd', opts, async (t) => {
