@@ -124,6 +124,7 @@ export async function recordProducer(tk: TestKafka): Promise<RecordProducer> {
 }
 export { testPki, type TestPki } from './tls.js';
 export { zigzagVarint } from './varint.js';
+export { metricValue } from './metrics.js';
 export { Receiver, type Behaviour, type Received } from './receiver.js';
 
 export interface LoggedEntry { level: string; msg: string; namespace?: string; error?: unknown }

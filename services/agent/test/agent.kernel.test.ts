@@ -6,9 +6,8 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tracehound/config';
 import { silentLogger } from '@tracehound/logging';
-import { registry } from '@tracehound/metrics';
 import { fromJson, type Event } from '@tracehound/schemas';
-import { eventually } from '@tracehound/testkit';
+import { eventually, metricValue } from '@tracehound/testkit';
 import { AgentAppConfig, DEFAULT_LOADER, buildAgent, type Agent } from '../src/index.js';
 import { findCgroup2Mount } from '../src/cgroup-resolver.js';
 
@@ -105,7 +104,7 @@ t.test('a dangerous capability check: reported once per process and capability w
   t.equal(set.ok, true, set.text);
   t.teardown(() => agent.command('set cap_interval_ms 60000').then(() => undefined));
   // Three raw sockets at once, a fourth 2.5 s later: CAP_NET_RAW is checked four times.
-  const heldBack = () => registry.getSingleMetric('tracehound_agent_capability_checks_held_back_total')!.get().then((m) => m.values.find((v) => v.labels.capability === 'CAP_NET_RAW')?.value ?? 0);
+  const heldBack = () => metricValue('tracehound_agent_capability_checks_held_back_total', { capability: 'CAP_NET_RAW' });
   const heldBefore = await heldBack();
   const pid = Number(execFileSync('python3', [WORKLOAD, 'rawsock', '2.5'], { encoding: 'utf8' }).trim());
   const mine = () => events.filter((e) => e.kind === 'capability_use' && e.process!.pid === pid && e.capability!.cap === 13);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createNamespace, patchPodStatus, setPodRunning } from '@tracehound/kube';
-import { testKafka } from '@tracehound/testkit';
-import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, hostEvent, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
+import { metricValue, testKafka } from '@tracehound/testkit';
+import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, hostEvent, startPipeline, testKube, uniqueName } from './helpers.js';
 
 // One real API server (shared, started if needed), real Kafka and registry from the stack; the
 // enricher runs as the service account k8s/base/enricher-rbac.yaml binds, nothing more.

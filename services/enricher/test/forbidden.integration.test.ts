@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createNamespace, serviceAccountKubeconfig } from '@tracehound/kube';
-import { testKafka } from '@tracehound/testkit';
-import { containerEvent, containerId, memoryLogger, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
+import { metricValue, testKafka } from '@tracehound/testkit';
+import { containerEvent, containerId, memoryLogger, startPipeline, testKube, uniqueName } from './helpers.js';
 
 t.test('API server answers 403 (RBAC missing): clear log and metric, events flow unresolved', async (t) => {
   const kube = await testKube();

@@ -11,7 +11,6 @@ import { loadConfig } from '@tracehound/config';
 import { BatchConsumer, BatchingProducer, avroDecoder, topicName, valueSubject } from '@tracehound/kafka';
 import { applyManifest, createNamespace, kubeLayout, kubeUp, loadKubeSettings, loadKubeconfig, serviceAccountKubeconfig, type KubeSettings, type KubeUp } from '@tracehound/kube';
 import { silentLogger } from '@tracehound/logging';
-import { registry } from '@tracehound/metrics';
 import { RecordCodec, createRegistry, sampleEvent, sampleProcess, type Event } from '@tracehound/schemas';
 import { EnricherServiceConfig, createEnricher, type Enricher, type EnricherDeps } from '../src/app.js';
 
@@ -166,16 +165,6 @@ export function memoryLogger(): { logger: Logger; lines: Array<Record<string, un
 }
 
 /** Current value of a metric series (summed over series matching `labels`). */
-export async function metricValue(name: string, labels: Record<string, string> = {}): Promise<number> {
-  const m = registry.getSingleMetric(name);
-  if (!m) return 0;
-  const { values } = await m.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val))
-    .filter((v) => !('metricName' in v) || v.metricName === name || v.metricName === undefined)
-    .reduce((a, v) => a + v.value, 0);
-}
-
 export interface DeploymentPod {
   pod: V1Pod;
   uid: string;

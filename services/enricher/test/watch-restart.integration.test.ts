@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { createNamespace, kubeDown, kubeUp, loadKubeSettings, setPodRunning } from '@tracehound/kube';
-import { testKafka } from '@tracehound/testkit';
-import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, metricValue, startPipeline, testKube, uniqueName } from './helpers.js';
+import { metricValue, testKafka } from '@tracehound/testkit';
+import { containerEvent, containerId, createDeploymentPod, enricherKubeconfig, forceDeletePod, startPipeline, testKube, uniqueName } from './helpers.js';
 
 async function freePort(): Promise<number> {
   for (;;) {

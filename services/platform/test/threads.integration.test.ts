@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@tracehound/config';
 import { registry } from '@tracehound/metrics';
-import { eventually, testKafka } from '@tracehound/testkit';
+import { eventually, metricValue, testKafka } from '@tracehound/testkit';
 import { containerEvent, containerId, hostEvent, memoryLogger, rawSender } from '../../enricher/test/helpers.js';
 import { PlatformProcessConfig, startPlatform, type HostedService } from '../src/index.js';
 import { api } from '../src/hosted/api.js';
@@ -137,7 +137,7 @@ t.test('TRACEHOUND_UP_THREADS=one keeps every service on the main thread', async
 t.test("a worker's metrics are in what the process registry serves while it runs, and leave with it", async (t) => {
   const { platform } = await start(t, [probe]);
   // The main thread's own count (other tests may have run the probe here).
-  const own = async () => (await registry.getSingleMetric('tracehound_test_probe_starts_total')?.get())?.values.find((v) => v.labels.name === 'probe')?.value ?? 0;
+  const own = () => metricValue('tracehound_test_probe_starts_total', { name: 'probe' });
   const served = async () => Number(/^tracehound_test_probe_starts_total\{name="probe"\} (\d+)$/m.exec(await registry.metrics())?.[1] ?? 0);
   const before = await own();
   t.equal(await served(), before + 1, 'the worker\'s start is counted in what is served, not on the main thread');

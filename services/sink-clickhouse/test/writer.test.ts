@@ -3,7 +3,7 @@ import { EVENTS, type TableSpec } from '@tracehound/clickhouse';
 import type { BatchContext, ConsumedRecord } from '@tracehound/kafka';
 import { TracehoundError } from '@tracehound/errors';
 import { silentLogger } from '@tracehound/logging';
-import { registry } from '@tracehound/metrics';
+import { metricValue } from '@tracehound/testkit';
 import type { Event } from '@tracehound/schemas';
 import { clickhouseStore, type SinkStore } from '../src/adapters/store.js';
 import { SINK_TABLES } from '../src/tables.js';
@@ -243,7 +243,7 @@ t.test('records older than their table\'s retention are dead-lettered with the r
   events[10]!.ts -= 31n * day; // past the 30 days of RETENTION
   events[11]!.ts -= 29n * day; // inside them
   events[99]!.ts -= 400n * day;
-  const before = (await registry.getSingleMetric('tracehound_sink_rows_past_retention_total')!.get()).values.find((v) => v.labels.table === 'events')?.value ?? 0;
+  const before = await metricValue('tracehound_sink_rows_past_retention_total', { table: 'events' });
   const w = new SinkWriter({ store: clickhouseStore(ch, 'sink'), tables, batchRows: 1000, logger: silentLogger(), retention: RETENTION });
   const c = context();
   await w.handle(records(events, 0, 0), c.ctx);
@@ -252,7 +252,7 @@ t.test('records older than their table\'s retention are dead-lettered with the r
   t.ok(c.dead.every((d) => d.code === 'TH_ERR_PAST_RETENTION' && /30-day retention of events/.test(d.reason)), 'the reason names the retention and the table');
   t.equal(await count(ch, 'SELECT count() FROM sink.events'), 98);
   t.equal(await count(ch, "SELECT count() FROM sink.events WHERE id = 'old-11'"), 1, 'an event inside the retention is stored');
-  const after = (await registry.getSingleMetric('tracehound_sink_rows_past_retention_total')!.get()).values.find((v) => v.labels.table === 'events')!.value;
+  const after = await metricValue('tracehound_sink_rows_past_retention_total', { table: 'events' });
   t.equal(after - before, 2, 'counted');
   // Without a retention (a writer not given one) nothing is refused for its age: the row is
   // inserted (and the TTL may drop it at any merge, which is why the sink is given one).
